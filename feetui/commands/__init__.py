@@ -1,0 +1,1 @@
+"""Sub-commands of the ``feetui`` script, one module each, registered in ``feetui.cli``."""

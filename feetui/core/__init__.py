@@ -1,0 +1,1 @@
+"""Pure business rules: money, fees, allocation, capitals, shifts. Standard library only."""

@@ -1,0 +1,1 @@
+"""Local store: Tortoise models, connection set-up with its PRAGMAs, queries, migrations."""

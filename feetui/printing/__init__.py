@@ -1,0 +1,1 @@
+"""Receipt and report layouts, ESC/POS rendering and printer devices."""

@@ -1,0 +1,1 @@
+"""Textual screens: thin views that call services and show their results."""

@@ -1,0 +1,1 @@
+"""Modal dialogs that collect input and return a typed result."""

@@ -1,0 +1,1 @@
+"""Sync with headquarters: the wire protocol (shared with the server), pusher and puller."""

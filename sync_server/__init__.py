@@ -1,0 +1,1 @@
+"""Headquarters sync server (aiohttp)."""

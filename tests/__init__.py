@@ -1,0 +1,1 @@
+"""Test suite of feetui and its sync server."""

@@ -1,0 +1,41 @@
+"""Shared fixtures: settings on a temporary database, a fixed clock, and the language reset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feetui import i18n
+from feetui.clock import FixedClock, IdSource
+from feetui.config import Settings
+
+
+@pytest.fixture(autouse=True)
+def _keep_developer_config_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's own config or data folder, and every test starts in zh_CN."""
+    for key in list(__import__("os").environ):
+        if key.startswith("FEETUI_") and key not in {"FEETUI_TEST_PG_DSN", "FEETUI_REQUIRE_PG"}:
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    i18n.set_language("zh_CN")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """A clock fixed at 2026-11-23 09:30 Asia/Shanghai (01:30 UTC)."""
+    return FixedClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def ids(clock: FixedClock) -> IdSource:
+    """UUIDv7 ids driven by the fixed clock."""
+    return IdSource(clock)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh database file in the test's temporary folder."""
+    return Settings(db_path=str(tmp_path / "counter.sqlite3"), printer="none")
