@@ -39,3 +39,48 @@ def ids(clock: FixedClock) -> IdSource:
 def settings(tmp_path: Path) -> Settings:
     """Settings on a fresh database file in the test's temporary folder."""
     return Settings(db_path=str(tmp_path / "counter.sqlite3"), printer="none")
+
+
+@pytest.fixture(scope="session")
+def db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database file made once per session (migrating from scratch takes ~1 s)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from feetui.db.connection import close_db, open_db
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    fixed = FixedClock(datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+
+    async def build() -> None:
+        await close_db(await open_db(path, clock=fixed))
+
+    # A thread of its own, so its event loop never meets the test's loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, build()).result()
+    return path
+
+
+@pytest.fixture
+async def db(settings: Settings, clock: FixedClock, db_template: Path):
+    """The counter database on a fresh file (a copy of the migrated template), opened as the app
+    opens it: PRAGMAs checked, migrations (a no-op here), instance lock. Closed after the test."""
+    import shutil
+
+    from feetui.db.connection import close_db, open_db
+
+    path = settings.resolved_db_path()
+    shutil.copyfile(db_template, path)
+    database = await open_db(path, clock=clock)
+    try:
+        yield database
+    finally:
+        await close_db(database)
+
+
+@pytest.fixture
+def svc(settings: Settings, clock: FixedClock, db):
+    """Use-case services over the ``db`` fixture, with the fixed clock."""
+    from feetui.services.container import Services
+
+    return Services.build(settings, db, clock=clock)
