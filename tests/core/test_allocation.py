@@ -176,7 +176,7 @@ charge_lists = st.lists(
         outstanding=st.integers(-1000, 50_000).map(Money),
         sort_key=st.sampled_from(["", "1", "2"]),
     ),
-    max_size=12,
+    max_size=8,
     unique_by=lambda c: c.charge_id,
 )
 
@@ -216,7 +216,7 @@ def test_allocate_always_adds_up_and_pays_oldest_first(
                 assert c.charge_id in paid
 
 
-@settings(max_examples=200)
+@settings(max_examples=150)
 @given(st.integers(0, 300_000).map(Money), charge_lists, st.randoms(use_true_random=False))
 def test_allocate_selected_adds_up_and_keeps_the_given_order(
     amount: Money, charges: list[OpenCharge], rnd
@@ -229,8 +229,8 @@ def test_allocate_selected_adds_up_and_keeps_the_given_order(
     assert positions == sorted(positions)
 
 
-@settings(max_examples=200)
-@given(st.lists(st.integers(0, 10_000), max_size=20), st.lists(st.integers(0, 10_000), max_size=20))
+@settings(max_examples=150)
+@given(st.lists(st.integers(0, 10_000), max_size=12), st.lists(st.integers(0, 10_000), max_size=12))
 def test_prepaid_never_goes_negative_through_spend_prepaid(
     credits: list[int], spends: list[int]
 ) -> None:

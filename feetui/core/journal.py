@@ -1,0 +1,198 @@
+"""The per-device journal hash chain: each entry holds the hash of the one before it.
+
+Every posted record of a counter is also written as a journal entry numbered 1, 2, 3 ... on that
+device. An entry's hash covers its device, number, record id, kind, canonical JSON payload and the
+previous entry's hash, so changing, deleting, inserting or reordering entries breaks the chain at
+the first entry touched (RELIABILITY R10). The first entry's previous hash is
+:data:`GENESIS_HASH`. Anyone can recompute a SHA-256, so an edit that also rewrites every later
+hash is caught by comparing with hashes HQ already holds: HQ verifies each pushed batch from the
+last hash it acknowledged (``start_seq`` / ``start_prev_hash`` of :func:`verify_chain`).
+
+Payloads are canonical JSON (sorted keys, no spaces, UTF-8 text) with money as int fen: a float is
+refused, because its text is not stable and money is never a float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+GENESIS_HASH = "0" * 64
+"""The previous hash of a device's first journal entry."""
+
+_DOMAIN = b"feetui.journal.v1\x00"
+"""Prefix of every hashed message, so a journal hash can never collide with another use."""
+
+BreakReason = Literal["seq_gap", "prev_hash_mismatch", "hash_mismatch", "device_mismatch"]
+
+
+def _refuse_floats(value: Any) -> None:
+    """Walk a JSON-bound value; raise TypeError on a float or a non-string key anywhere."""
+    if isinstance(value, float):
+        raise TypeError("journal payloads hold no floats: money is int fen")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"journal payload keys must be str, got {type(key).__name__}")
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
+def canonical_json(payload: Mapping[str, Any]) -> str:
+    """The one text of a payload: sorted keys, no spaces, non-ASCII kept as is.
+
+    Args:
+        payload: JSON-compatible values; money as int fen.
+
+    Returns:
+        Canonical JSON text.
+
+    Raises:
+        TypeError: a float, a non-string key or a value JSON cannot hold.
+    """
+    _refuse_floats(payload)
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(
+    *, device_id: str, seq: int, record_id: str, kind: str, payload_json: str, prev_hash: str
+) -> str:
+    """SHA-256 (hex) of one journal entry, over an unambiguous encoding of all its fields.
+
+    The fields are encoded as a JSON array (each string quoted and escaped), so no two different
+    entries share the encoded message, whatever characters their fields hold.
+
+    Raises:
+        TypeError: ``seq`` is not an int or a text field is not a str.
+    """
+    if isinstance(seq, bool) or not isinstance(seq, int):
+        raise TypeError("seq must be an int")
+    texts = (device_id, record_id, kind, payload_json, prev_hash)
+    if not all(isinstance(text, str) for text in texts):
+        raise TypeError("journal entry fields must be str")
+    fields = [device_id, seq, record_id, kind, payload_json, prev_hash]
+    message = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(_DOMAIN + message).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainEntry:
+    """One link of a device's journal chain, as stored.
+
+    Attributes:
+        device_id: the counter that wrote it.
+        seq: its number on that device: 1, 2, 3 ... without gaps.
+        record_id: the id of the record it journals.
+        kind: the record's kind (``payment``, ``void`` ...).
+        payload_json: the record as canonical JSON.
+        prev_hash: the hash of the entry before (``GENESIS_HASH`` for the first).
+        hash: this entry's hash (see :func:`entry_hash`).
+    """
+
+    device_id: str
+    seq: int
+    record_id: str
+    kind: str
+    payload_json: str
+    prev_hash: str
+    hash: str
+
+    def computed_hash(self) -> str:
+        """The hash its fields should have."""
+        return entry_hash(
+            device_id=self.device_id,
+            seq=self.seq,
+            record_id=self.record_id,
+            kind=self.kind,
+            payload_json=self.payload_json,
+            prev_hash=self.prev_hash,
+        )
+
+
+def make_entry(
+    *, device_id: str, seq: int, record_id: str, kind: str, payload_json: str, prev_hash: str
+) -> ChainEntry:
+    """A new chain entry with its hash computed (the next link after ``prev_hash``)."""
+    digest = entry_hash(
+        device_id=device_id,
+        seq=seq,
+        record_id=record_id,
+        kind=kind,
+        payload_json=payload_json,
+        prev_hash=prev_hash,
+    )
+    return ChainEntry(device_id, seq, record_id, kind, payload_json, prev_hash, digest)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """Where and why a chain stops being trustworthy.
+
+    Attributes:
+        seq: the number the first bad link should have had.
+        reason: ``seq_gap`` (a number missing, repeated or out of order), ``prev_hash_mismatch``
+            (the link does not point at the entry before), ``hash_mismatch`` (the entry's content
+            was changed) or ``device_mismatch`` (an entry of another device).
+    """
+
+    seq: int
+    reason: BreakReason
+
+
+def _check_link(
+    entry: ChainEntry, *, seq: int, prev_hash: str, device_id: str | None
+) -> BreakReason | None:
+    if device_id is not None and entry.device_id != device_id:
+        return "device_mismatch"
+    if entry.seq != seq:
+        return "seq_gap"
+    if entry.prev_hash != prev_hash:
+        return "prev_hash_mismatch"
+    if entry.hash != entry.computed_hash():
+        return "hash_mismatch"
+    return None
+
+
+def verify_chain(
+    entries: Iterable[ChainEntry],
+    *,
+    start_seq: int = 1,
+    start_prev_hash: str = GENESIS_HASH,
+    device_id: str | None = None,
+) -> ChainBreak | None:
+    """Check a device's journal entries, in order, and report the first broken link.
+
+    Args:
+        entries: the entries in the order stored (by ``seq``).
+        start_seq: the number the first entry must have (1 for a whole journal).
+        start_prev_hash: the hash the first entry must point at (the last hash already trusted).
+        device_id: the device every entry must belong to; by default the first entry's device.
+
+    Returns:
+        None when the chain is intact, else the first :class:`ChainBreak`.
+    """
+    seq, prev_hash, device = start_seq, start_prev_hash, device_id
+    for entry in entries:
+        device = entry.device_id if device is None else device
+        reason = _check_link(entry, seq=seq, prev_hash=prev_hash, device_id=device)
+        if reason is not None:
+            return ChainBreak(seq=seq, reason=reason)
+        seq, prev_hash = seq + 1, entry.hash
+    return None
+
+
+__all__ = [
+    "GENESIS_HASH",
+    "BreakReason",
+    "ChainBreak",
+    "ChainEntry",
+    "canonical_json",
+    "entry_hash",
+    "make_entry",
+    "verify_chain",
+]
