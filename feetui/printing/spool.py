@@ -1,0 +1,203 @@
+"""A durable print queue: one file per job in a folder beside the database.
+
+Printing happens after the payment is committed, so a job must outlive a printer that is off and
+an app that is closed. Each job is a file holding a small JSON header (document id, kind, copy
+count, attempts, last failure) and the rendered ESC/POS bytes. Files are written to a temporary
+name, flushed to disk and renamed into place (then the folder is synced), so after a crash a job
+is either whole or absent. A job leaves the spool only when its printer has taken it. The spool
+uses no database, keeping ``feetui.printing`` on ``feetui.core`` alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from feetui.printing.devices import DEFAULT_TIMEOUT, PrintFailure, send
+
+MAGIC = b"FEETUI-PRINT-JOB 1\n"
+_SUFFIX = ".job"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    """A document waiting for its printer.
+
+    Attributes:
+        job_id: this job's own id (a reprint is a new job).
+        sequence: order of arrival; jobs print oldest first.
+        document_id: the record the document shows (payment, void, shift ...).
+        kind: ``receipt``, ``void_slip``, ``shift_report``, ``daily_report``, ``reminder_notice``.
+        copy_count: 0 for the original, n for the n-th reprint.
+        data: the ESC/POS bytes.
+        attempts: how many times sending failed.
+        last_failure: the code of the last failure (``printer_offline`` ...), or empty.
+    """
+
+    job_id: str
+    sequence: int
+    document_id: str
+    kind: str
+    copy_count: int
+    data: bytes
+    attempts: int = 0
+    last_failure: str = ""
+
+    @property
+    def file_name(self) -> str:
+        """The job's file name: its sequence first, so names sort in print order."""
+        return f"{self.sequence:012d}-{self.job_id}{_SUFFIX}"
+
+
+class PrintSpool:
+    """The print queue in ``folder`` (created on first use).
+
+    Args:
+        folder: where job files live; use :meth:`beside_database` for the app's own.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._lock = threading.Lock()
+        # One job at a time goes to the printer, so two workers can never print a job twice.
+        self._send_lock = threading.Lock()
+
+    @classmethod
+    def beside_database(cls, db_path: Path) -> PrintSpool:
+        """The spool of the counter whose database is ``db_path``: ``<name>.print-spool/``."""
+        db_path = Path(db_path)
+        return cls(db_path.with_name(db_path.name + ".print-spool"))
+
+    def enqueue(self, data: bytes, *, document_id: str, kind: str, copy_count: int = 0) -> PrintJob:
+        """Store a rendered document durably and return its job.
+
+        Raises:
+            OSError: the folder cannot be written (the caller shows it; the payment stands).
+        """
+        with self._lock:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            job = PrintJob(
+                job_id=uuid.uuid4().hex,
+                sequence=self._next_sequence(),
+                document_id=document_id,
+                kind=kind,
+                copy_count=copy_count,
+                data=data,
+            )
+            self._write(job)
+        return job
+
+    def pending(self) -> list[PrintJob]:
+        """Every job not yet printed, oldest first. Unreadable files are set aside as ``.bad``."""
+        if not self.folder.is_dir():
+            return []
+        jobs = []
+        with self._lock:
+            for path in sorted(self.folder.glob("*" + _SUFFIX)):
+                job = _read(path)
+                if job is None:
+                    path.replace(path.with_suffix(".bad"))
+                else:
+                    jobs.append(job)
+        return jobs
+
+    def attempt(
+        self, job: PrintJob, uri: str, timeout: float = DEFAULT_TIMEOUT
+    ) -> PrintFailure | None:
+        """Send ``job`` to the printer at ``uri``.
+
+        Returns:
+            ``None`` when the printer took it (the job is gone from the spool) or the job was
+            already gone; otherwise the failure, and the job stays with its attempt counted and
+            the reason recorded.
+        """
+        with self._send_lock:
+            if not (self.folder / job.file_name).exists():
+                return None  # printed meanwhile by another worker, or discarded
+            try:
+                send(uri, job.data, timeout)
+            except PrintFailure as failure:
+                with self._lock:
+                    self._write(replace(job, attempts=job.attempts + 1, last_failure=failure.code))
+                return failure
+            self.discard(job)
+        return None
+
+    def discard(self, job: PrintJob) -> None:
+        """Remove ``job`` (printed, or given up by the cashier)."""
+        with self._lock:
+            (self.folder / job.file_name).unlink(missing_ok=True)
+            _sync_folder(self.folder)
+
+    def _next_sequence(self) -> int:
+        names = [p.name for p in self.folder.glob("*" + _SUFFIX)]
+        numbers = [int(name.split("-", 1)[0]) for name in names if name[:12].isdigit()]
+        return max(numbers, default=0) + 1
+
+    def _write(self, job: PrintJob) -> None:
+        """Write ``job`` atomically: temporary file, fsync, rename, fsync the folder."""
+        header = {
+            "job_id": job.job_id,
+            "sequence": job.sequence,
+            "document_id": job.document_id,
+            "kind": job.kind,
+            "copy_count": job.copy_count,
+            "attempts": job.attempts,
+            "last_failure": job.last_failure,
+            "size": len(job.data),
+            "sha256": hashlib.sha256(job.data).hexdigest(),
+        }
+        temporary = self.folder / f".{job.file_name}.tmp"
+        with temporary.open("wb") as handle:
+            handle.write(MAGIC + json.dumps(header).encode() + b"\n" + job.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(self.folder / job.file_name)
+        _sync_folder(self.folder)
+
+
+def _read(path: Path) -> PrintJob | None:
+    """The job in ``path``, or ``None`` when the file is damaged."""
+    try:
+        raw = path.read_bytes()
+        if not raw.startswith(MAGIC):
+            return None
+        header_line, _, data = raw[len(MAGIC) :].partition(b"\n")
+        header = json.loads(header_line)
+        if len(data) != header["size"] or hashlib.sha256(data).hexdigest() != header["sha256"]:
+            return None
+        return PrintJob(
+            job_id=str(header["job_id"]),
+            sequence=int(header["sequence"]),
+            document_id=str(header["document_id"]),
+            kind=str(header["kind"]),
+            copy_count=int(header["copy_count"]),
+            data=data,
+            attempts=int(header["attempts"]),
+            last_failure=str(header["last_failure"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename or delete in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        # Some file systems cannot sync a directory; the rename itself is done either way.
+        with contextlib.suppress(OSError):
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+__all__ = ["PrintJob", "PrintSpool"]
