@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
+from feetui.core.errors import N_
 from feetui.core.money import Money
 from feetui.core.unitcode import RoomCode, normalise_text, parse_room_code, split_code
 
@@ -75,6 +76,29 @@ class MatchKind(IntEnum):
     """The last digits of a phone number."""
     PLATE = 10
     """A car plate, its start or its last characters."""
+
+
+MATCH_LABELS: dict[MatchKind, str] = {
+    MatchKind.CODE: N_("Room code"),
+    MatchKind.CODE_PREFIX: N_("Room code"),
+    MatchKind.ROOM: N_("Room"),
+    MatchKind.ROOM_PREFIX: N_("Room"),
+    MatchKind.NAME: N_("Name"),
+    MatchKind.NAME_PREFIX: N_("Name"),
+    MatchKind.NAME_CONTAINS: N_("Name"),
+    MatchKind.INITIALS: N_("Initials"),
+    MatchKind.PHONE: N_("Phone"),
+    MatchKind.PLATE: N_("Plate"),
+}
+"""What a list shows for how a unit matched (message ids: translate with ``_()``)."""
+
+TAG_LABELS: dict[str, str] = {
+    "shop": N_("Shop"),
+    "parking": N_("Parking space"),
+    "prepaid": N_("Prepaid"),
+    "vacant": N_("Vacant"),
+}
+"""Labels of the tags the search knows (message ids); other tags are shown as they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,8 +331,10 @@ def plan_search(query: str) -> list[KeyRange]:
 
 __all__ = [
     "DEFAULT_LIMIT",
+    "MATCH_LABELS",
     "MAX_QUERY",
     "PLATE_PROVINCES",
+    "TAG_LABELS",
     "KeyRange",
     "MatchKind",
     "UnitHit",

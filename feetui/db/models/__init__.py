@@ -12,6 +12,7 @@ from feetui.db.models.fee_item import FeeItem
 from feetui.db.models.journal import JournalEntry, Outbox
 from feetui.db.models.payment import Allocation, Payment, PrepaidEntry, Refund, Tender, Void
 from feetui.db.models.receipt import ReceiptNumber, ReceiptSeries
+from feetui.db.models.search import SearchKey, SearchUnit, UnitBalance
 from feetui.db.models.shift import CashMovement, Shift, ShiftClose
 from feetui.db.models.site import Party, Site, Unit, Vehicle
 from feetui.db.models.user import PinLockout, User
@@ -34,12 +35,15 @@ __all__ = [
     "ReceiptNumber",
     "ReceiptSeries",
     "Refund",
+    "SearchKey",
+    "SearchUnit",
     "Shift",
     "ShiftClose",
     "Site",
     "SyncState",
     "Tender",
     "Unit",
+    "UnitBalance",
     "User",
     "Vehicle",
     "Void",

@@ -1,0 +1,1 @@
+"""Read-only queries of the counter's store, turning rows into core values."""
