@@ -84,3 +84,11 @@ def svc(settings: Settings, clock: FixedClock, db):
     from feetui.services.container import Services
 
     return Services.build(settings, db, clock=clock)
+
+
+@pytest.fixture
+async def ledger(svc):
+    """A site with fee items, cashier 1001/1234, supervisor 9001/9999 and an open shift."""
+    from tests.builders import make_ledger
+
+    return await make_ledger(svc)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from feetui.clock import FixedClock
 from feetui.core.errors import StorageError
+from feetui.db.config import tortoise_config
 from feetui.db.connection import close_db, open_db, raw_connection
 from feetui.db.models import Device, ReceiptSeries
 
@@ -89,6 +92,23 @@ async def test_migrate_twice_changes_nothing(tmp_path: Path) -> None:
     connection = raw_connection(path)
     applied = connection.execute("SELECT name FROM tortoise_migrations ORDER BY id").fetchall()
     assert [row[0] for row in applied] == MIGRATIONS
+
+
+async def test_upgraded_database_ends_identical_to_a_fresh_one(
+    tmp_path: Path, db_template: Path
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    context = TortoiseContext()
+    with context:
+        config = tortoise_config(str(path))
+        await context.init(config=config)
+        executor = MigrationExecutor(context.db(), {"models": config["apps"]["models"]})
+        await executor.migrate([MigrationTarget("models", "0003_search_index")])
+        await context.close_connections()
+    older = _schema(path)
+    await close_db(await open_db(path))
+    assert older != _schema(path)
+    assert _schema(path) == _schema(db_template)
 
 
 def _schema(path: Path) -> list[tuple]:

@@ -40,7 +40,10 @@ class Charge(Model):
 
     class Meta:
         table = "charge"
-        indexes = (("unit_id", "due_date"),)
+        indexes = (
+            ("unit_id", "due_date"),
+            ("parent_id",),
+        )
 
 
 class MeterReading(Model):
@@ -98,6 +101,7 @@ class Adjustment(Model):
 
     class Meta:
         table = "adjustment"
+        indexes = (("charge_id",),)
 
 
 __all__ = ["Adjustment", "Charge", "MeterReading"]

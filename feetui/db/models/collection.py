@@ -28,6 +28,7 @@ class CollectionNote(Model):
 
     class Meta:
         table = "collection_note"
+        indexes = (("unit_id",),)
 
 
 __all__ = ["CollectionNote"]

@@ -42,6 +42,7 @@ class Payment(Model):
 
     class Meta:
         table = "payment"
+        indexes = (("unit_id", "created_at"),)
 
 
 class Tender(Model):
@@ -67,6 +68,7 @@ class Tender(Model):
 
     class Meta:
         table = "tender"
+        indexes = (("payment_id",),)
 
 
 class Allocation(Model):
@@ -86,6 +88,10 @@ class Allocation(Model):
 
     class Meta:
         table = "allocation"
+        indexes = (
+            ("charge_id",),
+            ("payment_id",),
+        )
 
 
 class PrepaidEntry(Model):
@@ -111,6 +117,10 @@ class PrepaidEntry(Model):
 
     class Meta:
         table = "prepaid_entry"
+        indexes = (
+            ("unit_id",),
+            ("payment_id",),
+        )
 
 
 class Void(Model):
@@ -157,6 +167,7 @@ class Refund(Model):
 
     class Meta:
         table = "refund"
+        indexes = (("unit_id",),)
 
 
 __all__ = ["Allocation", "Payment", "PrepaidEntry", "Refund", "Tender", "Void"]

@@ -29,6 +29,7 @@ class Shift(Model):
 
     class Meta:
         table = "shift"
+        indexes = (("device_id", "opened_at"),)
 
 
 class ShiftClose(Model):
@@ -72,6 +73,7 @@ class CashMovement(Model):
 
     class Meta:
         table = "cash_movement"
+        indexes = (("shift_id",),)
 
 
 __all__ = ["CashMovement", "Shift", "ShiftClose"]

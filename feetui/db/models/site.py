@@ -88,6 +88,7 @@ class Vehicle(Model):
 
     class Meta:
         table = "vehicle"
+        indexes = (("unit_id",),)
 
 
 __all__ = ["Party", "Site", "Unit", "Vehicle"]
