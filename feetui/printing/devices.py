@@ -149,6 +149,7 @@ def send(uri: str, data: bytes, timeout: float = DEFAULT_TIMEOUT) -> None:
     if address.kind == "file":
         _send_file(uri, address, data)
         return
+    load_escpos()  # before the clock starts: the first import alone takes ~0.5 s
     deadline = _Deadline(timeout)
     printer = _open(uri, address, deadline)
     try:
@@ -228,11 +229,16 @@ def _deliver(
             _check_paper(uri, printer, deadline)
     except PrintFailure:
         raise
-    except TimeoutError as error:
-        raise PrintFailure("printer_timeout", uri, str(error)) from None
     except (OSError, ValueError, RuntimeError) as error:
         # USBError and SerialException are OSErrors too; ValueError is pyusb's "no device".
-        raise PrintFailure("printer_write_failed", uri, str(error)) from None
+        code = "printer_timeout" if _is_timeout(error) else "printer_write_failed"
+        raise PrintFailure(code, uri, str(error)) from None
+
+
+def _is_timeout(error: Exception) -> bool:
+    """A socket timeout, or pyusb's USBTimeoutError / pyserial's SerialTimeoutException."""
+    name = type(error).__name__
+    return isinstance(error, TimeoutError) or name in ("USBTimeoutError", "SerialTimeoutException")
 
 
 def _check_paper(uri: str, printer: Any, deadline: _Deadline) -> None:

@@ -129,6 +129,19 @@ def test_serial_printer_receives_the_exact_bytes(receipt_bytes: bytes) -> None:
     assert received == receipt_bytes
 
 
+@pytest.mark.timeout(10)
+def test_serial_printer_that_stops_reading_times_out() -> None:
+    controller, port = os.openpty()
+    try:
+        # Nobody reads the other end: the line fills up, as with a jammed serial printer.
+        with pytest.raises(PrintFailure) as caught:
+            send(f"serial:{os.ttyname(port)}", b"x" * (1 << 20), TIMEOUT)
+    finally:
+        os.close(controller)
+        os.close(port)
+    assert caught.value.code == "printer_timeout"
+
+
 def test_missing_serial_port_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(PrintFailure) as caught:
         send(f"serial:{tmp_path / 'ttyUSB9'}", b"x", TIMEOUT)
