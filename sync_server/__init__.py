@@ -1,1 +1,3 @@
-"""Headquarters sync server (aiohttp)."""
+"""Headquarters sync server (aiohttp): enrolment, push, pull, reports."""
+
+__version__ = "0.1.0"

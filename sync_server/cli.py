@@ -1,0 +1,235 @@
+"""Command line of the headquarters server: ``sync-server COMMAND [--db URL] ...``.
+
+Every command takes ``--db`` (or ``SYNC_SERVER_DB``). Commands that change data run one
+transaction each and print what they did after the commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from sync_server import __version__
+from sync_server.settings import Settings, load_settings
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every sub-command."""
+    parser = argparse.ArgumentParser(prog="sync-server", description="feetui headquarters server")
+    parser.add_argument("--version", action="version", version=f"sync-server {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = _command(sub, "serve", "run the HTTP server", _serve)
+    serve.add_argument("--host", default=None, help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="TCP port (8470)")
+    serve.add_argument("--tls-cert", default=None, help="PEM certificate for HTTPS")
+    serve.add_argument("--tls-key", default=None, help="PEM private key for HTTPS")
+    _command(sub, "migrate", "create or upgrade the database schema", _migrate)
+    _command(sub, "bump-epoch", "after a restore: make every counter re-snapshot", _bump_epoch)
+    sites = _command(sub, "sites", "manage sites", None)
+    site_sub = sites.add_subparsers(dest="action", required=True)
+    add_site = _command(site_sub, "add", "add a site", _sites_add)
+    add_site.add_argument("code", help="short site code, e.g. LJY")
+    add_site.add_argument("name", help="site name, e.g. 绿景苑")
+    enroll = _command(sub, "enroll", "print a one-time enrolment code for a counter", _enroll)
+    enroll.add_argument("--site", required=True, help="site code")
+    enroll.add_argument("--name", required=True, help="counter name, e.g. window-1")
+    revoke = _command(sub, "revoke", "revoke a device's token", _revoke)
+    revoke.add_argument("device", help="device id")
+    users = _command(sub, "users", "manage users", None)
+    user_sub = users.add_subparsers(dest="action", required=True)
+    add_user = _command(user_sub, "add", "add a user", _users_add)
+    add_user.add_argument("code", help="sign-in code")
+    add_user.add_argument("--name", required=True)
+    add_user.add_argument(
+        "--role", required=True, choices=("admin", "site_manager", "supervisor", "cashier")
+    )
+    add_user.add_argument("--site", action="append", default=[], help="site code (repeatable)")
+    add_user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    add_user.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+    disable = _command(user_sub, "disable", "disable a user", _users_disable)
+    disable.add_argument("code")
+    return parser
+
+
+def _command(sub: Any, name: str, help_text: str, func: Command | None) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.add_argument("--db", default=argparse.SUPPRESS, help="database URL (SYNC_SERVER_DB)")
+    if func is not None:
+        parser.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sync-server`` script; returns the exit code."""
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    overrides = {
+        "db": getattr(args, "db", None),
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+        "tls_cert": getattr(args, "tls_cert", None),
+        "tls_key": getattr(args, "tls_key", None),
+    }
+    settings = load_settings(overrides)
+    if args.func is _serve:
+        return _run_server(settings)
+    return asyncio.run(_with_errors(args, settings))
+
+
+async def _with_errors(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.errors import ApiError
+
+    try:
+        return await args.func(args, settings)
+    except ApiError as error:
+        print(f"error: {error} ({error.code})", file=sys.stderr)
+        return 1
+
+
+async def _open(settings: Settings) -> Any:
+    from sync_server.clock import utc_now
+    from sync_server.db import connect, migrate
+
+    db = await connect(settings.db)
+    await migrate(db, now=utc_now())
+    return db
+
+
+def _run_server(settings: Settings) -> int:
+    import logging
+    import ssl
+
+    from aiohttp import web
+
+    from sync_server.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    context = None
+    if settings.tls_cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(settings.tls_cert, settings.tls_key or None)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, ssl_context=context)
+    return 0
+
+
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    raise AssertionError("serve runs through _run_server")
+
+
+async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.db import connect, migrate
+
+    db = await connect(settings.db)
+    try:
+        applied = await migrate(db, now=utc_now())
+    finally:
+        await db.close()
+    print(f"applied migrations: {applied}" if applied else "schema is current")
+    return 0
+
+
+async def _bump_epoch(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.services.pull import bump_epoch
+
+    db = await _open(settings)
+    try:
+        epoch = await bump_epoch(db)
+    finally:
+        await db.close()
+    print(f"new epoch: {epoch}")
+    return 0
+
+
+async def _sites_add(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.master import add_site
+
+    db = await _open(settings)
+    try:
+        site_id = await add_site(db, code=args.code, name=args.name, now=utc_now())
+    finally:
+        await db.close()
+    print(f"site {args.code} added: {site_id}")
+    return 0
+
+
+async def _enroll(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.auth import create_enrollment_code
+
+    db = await _open(settings)
+    try:
+        code, expires = await create_enrollment_code(
+            db, site_code=args.site, name=args.name, now=utc_now(), hours=settings.enroll_code_hours
+        )
+    finally:
+        await db.close()
+    print(f"enrolment code for {args.name} at {args.site}: {code}")
+    print(f"valid until {expires.isoformat(timespec='seconds')} (once)")
+    return 0
+
+
+async def _revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.auth import revoke_device
+
+    db = await _open(settings)
+    try:
+        done = await revoke_device(db, args.device, now=utc_now())
+    finally:
+        await db.close()
+    print(f"device {args.device} revoked" if done else f"no enrolled device {args.device}")
+    return 0 if done else 1
+
+
+def _secret(from_stdin: bool, prompt: str) -> str | None:
+    if not from_stdin:
+        return None
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
+
+
+async def _users_add(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.master import NewUser, add_user
+
+    user = NewUser(
+        code=args.code,
+        name=args.name,
+        role=args.role,
+        sites=tuple(args.site),
+        password=_secret(args.password_stdin, "password: "),
+        pin=_secret(args.pin_stdin, "PIN: "),
+    )
+    db = await _open(settings)
+    try:
+        user_id = await add_user(db, user, now=utc_now())
+    finally:
+        await db.close()
+    print(f"user {args.code} ({args.role}) added: {user_id}")
+    return 0
+
+
+async def _users_disable(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.master import disable_user
+
+    db = await _open(settings)
+    try:
+        done = await disable_user(db, code=args.code, now=utc_now())
+    finally:
+        await db.close()
+    print(f"user {args.code} disabled" if done else f"no active user {args.code}")
+    return 0 if done else 1
+
+
+__all__ = ["build_parser", "main"]

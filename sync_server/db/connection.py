@@ -1,0 +1,256 @@
+"""A thin async SQL layer over SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+Statements are written once with ``?`` placeholders; the PostgreSQL side rewrites them to
+``$1..$n``. Raw SQL rather than the ORM because the push path is a multi-row
+``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (2–3× faster than the ORM, STACK-NOTES) and the same
+statements must run on both databases. Rows are mappings (``row["col"]``) on both.
+
+SQLite: one connection per process, transactions serialised by a lock and opened with
+``BEGIN IMMEDIATE`` (several processes on one file wait on ``busy_timeout``). PostgreSQL: a pool;
+each transaction runs on its own connection, so several server processes can share the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+Row = Mapping[str, Any]
+
+
+class Tx(Protocol):
+    """A transaction (or a single-statement session) on either database."""
+
+    dialect: str
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        """Run a statement."""
+        ...
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        """Run a query and return every row."""
+        ...
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        """The first row of a query, or ``None``."""
+        ...
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        """The first column of the first row, or ``None``."""
+        ...
+
+
+class Database(Protocol):
+    """A connected database: open transactions, close at the end."""
+
+    dialect: str
+    url: str
+
+    def transaction(self) -> Any:
+        """``async with db.transaction() as tx``: commit on success, roll back on error."""
+        ...
+
+    async def close(self) -> None:
+        """Release every connection."""
+        ...
+
+
+class UnsupportedDatabaseError(ValueError):
+    """The ``--db`` URL names a database we do not support."""
+
+
+def sqlite_path(url: str) -> str:
+    """The file path of ``sqlite:///PATH`` (so an absolute path has four slashes, as in SQLAlchemy).
+
+    Raises:
+        UnsupportedDatabaseError: no path, or ``:memory:`` (not shareable between connections).
+    """
+    prefix = "sqlite:///"
+    path = url[len(prefix) :] if url.startswith(prefix) else ""
+    if not path or path == ":memory:":
+        raise UnsupportedDatabaseError("sqlite needs a file: sqlite:///PATH")
+    return path
+
+
+async def connect(url: str) -> Database:
+    """Open the database named by ``url``: ``sqlite:///PATH`` or ``postgres://...``.
+
+    Raises:
+        UnsupportedDatabaseError: any other scheme.
+    """
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        return await SqliteDatabase.open(url)
+    if scheme in ("postgres", "postgresql"):
+        return await PostgresDatabase.open(url)
+    raise UnsupportedDatabaseError(
+        f"unsupported database URL {url!r}: use sqlite:/// or postgres://"
+    )
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+
+class _SqliteTx:
+    dialect = "sqlite"
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._conn.execute(sql, args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        async with self._conn.execute(sql, args) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        async with self._conn.execute(sql, args) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        row = await self.fetchrow(sql, *args)
+        return None if row is None else row[0]
+
+
+class SqliteDatabase:
+    """One aiosqlite connection in WAL mode; transactions take turns."""
+
+    dialect = "sqlite"
+
+    def __init__(self, url: str, conn: Any) -> None:
+        self.url = url
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, url: str) -> SqliteDatabase:
+        """Connect with WAL, synchronous=FULL, foreign keys and a busy timeout."""
+        import sqlite3
+
+        import aiosqlite
+
+        path = sqlite_path(url)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=10000",
+        ):
+            await conn.execute(f"PRAGMA {pragma}")
+        return cls(url, conn)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_SqliteTx]:
+        """An immediate transaction: the write lock is taken at BEGIN, so no upgrade deadlocks."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._conn.close()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+def to_dollar_params(sql: str) -> str:
+    """Rewrite ``?`` placeholders to ``$1..$n`` (our SQL has no ``?`` inside string literals)."""
+    counter = iter(range(1, 1_000_000))
+    return _PLACEHOLDER.sub(lambda _m: f"${next(counter)}", sql)
+
+
+class _PostgresTx:
+    dialect = "postgres"
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._conn.execute(to_dollar_params(sql), *args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return list(await self._conn.fetch(to_dollar_params(sql), *args))
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        return await self._conn.fetchrow(to_dollar_params(sql), *args)
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        return await self._conn.fetchval(to_dollar_params(sql), *args)
+
+
+class PostgresDatabase:
+    """An asyncpg pool; every transaction on its own connection."""
+
+    dialect = "postgres"
+
+    def __init__(self, url: str, pool: Any) -> None:
+        self.url = url
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str, *, max_size: int = 10) -> PostgresDatabase:
+        """Create the pool (``postgres://`` and ``postgresql://`` both work)."""
+        import asyncpg
+
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=max_size)
+        return cls(url, pool)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[_PostgresTx]:
+        """A read-committed transaction on a pooled connection."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield _PostgresTx(conn)
+
+    async def close(self) -> None:
+        """Close the pool."""
+        await self._pool.close()
+
+
+async def fetch_all(db: Database, sql: str, *args: Any) -> list[Row]:
+    """Run one query in its own short transaction."""
+    async with db.transaction() as tx:
+        return await tx.fetch(sql, *args)
+
+
+def values_clause(rows: int, columns: int) -> str:
+    """``(?,?,..),(?,?,..)`` for a multi-row insert of ``rows`` × ``columns`` parameters."""
+    one = "(" + ",".join("?" * columns) + ")"
+    return ",".join([one] * rows)
+
+
+def flatten(rows: Sequence[Sequence[Any]]) -> list[Any]:
+    """The parameters of a multi-row insert, row after row."""
+    return [value for row in rows for value in row]
+
+
+__all__ = [
+    "Database",
+    "PostgresDatabase",
+    "Row",
+    "SqliteDatabase",
+    "Tx",
+    "UnsupportedDatabaseError",
+    "connect",
+    "fetch_all",
+    "flatten",
+    "sqlite_path",
+    "to_dollar_params",
+    "values_clause",
+]

@@ -1,0 +1,121 @@
+"""The server's tables, as numbered migrations written once for SQLite and PostgreSQL.
+
+Each migration is a list of statements with two dialect words filled in: ``{serial}`` (an
+auto-numbered primary key) and ``{bigint}``. Times are ISO-8601 UTC text and dates ``YYYY-MM-DD``
+text on both databases, so the same queries compare them the same way; money is ``{bigint}`` fen.
+
+``journal`` holds every pushed record exactly once (primary key ``record_id``, unique
+``(device_id, seq)``). The projection tables below it (``money_lines``, ``allocations`` ...) are
+what the reports read, written in the same transaction as the journal rows they come from.
+"""
+
+from __future__ import annotations
+
+DIALECT_WORDS = {
+    "sqlite": {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "bigint": "INTEGER"},
+    "postgres": {"serial": "BIGSERIAL PRIMARY KEY", "bigint": "BIGINT"},
+}
+
+V1 = [
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE sites (
+        id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE devices (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), name TEXT NOT NULL,
+        token_hash TEXT UNIQUE, enrolled_at TEXT NOT NULL, revoked_at TEXT,
+        ack_seq {bigint} NOT NULL DEFAULT 0, ack_hash TEXT NOT NULL,
+        ack_created_at TEXT, last_push_at TEXT, alarm TEXT)""",
+    """CREATE TABLE enrollment_codes (
+        code_hash TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id),
+        name TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+        used_at TEXT, device_id TEXT)""",
+    """CREATE TABLE users (
+        id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'site_manager', 'supervisor', 'cashier')),
+        password_hash TEXT, pin_hash TEXT, disabled_at TEXT, created_at TEXT NOT NULL)""",
+    """CREATE TABLE user_sites (
+        user_id TEXT NOT NULL REFERENCES users(id), site_id TEXT NOT NULL REFERENCES sites(id),
+        PRIMARY KEY (user_id, site_id))""",
+    """CREATE TABLE user_tokens (
+        token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL, expires_at TEXT NOT NULL)""",
+    """CREATE TABLE units (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), code TEXT NOT NULL,
+        building TEXT NOT NULL, entrance TEXT NOT NULL, room TEXT NOT NULL,
+        area_centi_m2 {bigint} NOT NULL, updated_at TEXT NOT NULL, UNIQUE (site_id, code))""",
+    """CREATE TABLE parties (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id),
+        unit_id TEXT NOT NULL REFERENCES units(id), role TEXT NOT NULL, name TEXT NOT NULL,
+        phone TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+    """CREATE TABLE vehicles (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id),
+        unit_id TEXT NOT NULL REFERENCES units(id), plate TEXT NOT NULL,
+        updated_at TEXT NOT NULL, UNIQUE (site_id, plate))""",
+    """CREATE TABLE fee_items (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), code TEXT NOT NULL,
+        name TEXT NOT NULL, kind TEXT NOT NULL, rate_fen {bigint} NOT NULL,
+        due_day {bigint} NOT NULL DEFAULT 1, updated_at TEXT NOT NULL, UNIQUE (site_id, code))""",
+    """CREATE TABLE charges (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL, unit_id TEXT NOT NULL,
+        fee_item_id TEXT, period TEXT NOT NULL, amount_fen {bigint} NOT NULL,
+        due_date TEXT NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL)""",
+    "CREATE INDEX charges_site_period ON charges (site_id, period)",
+    "CREATE INDEX charges_unit ON charges (unit_id)",
+    """CREATE TABLE bill_runs (
+        site_id TEXT NOT NULL, period TEXT NOT NULL, run_at TEXT NOT NULL,
+        charges {bigint} NOT NULL, total_fen {bigint} NOT NULL, PRIMARY KEY (site_id, period))""",
+    """CREATE TABLE journal (
+        record_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, seq {bigint} NOT NULL,
+        kind TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+        site_id TEXT NOT NULL, received_at TEXT NOT NULL, hash_ok {bigint} NOT NULL,
+        UNIQUE (device_id, seq))""",
+    "CREATE INDEX journal_site_kind ON journal (site_id, kind)",
+    """CREATE TABLE change_log (
+        seq {serial}, site_id TEXT, entity TEXT NOT NULL, op TEXT NOT NULL,
+        entity_id TEXT NOT NULL, data TEXT NOT NULL, source_device TEXT,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE exceptions (
+        id {serial}, dedupe_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, site_id TEXT,
+        device_id TEXT, seq {bigint}, record_id TEXT, detail TEXT NOT NULL,
+        created_at TEXT NOT NULL, resolved_at TEXT)""",
+    "CREATE INDEX exceptions_site ON exceptions (site_id, kind)",
+    """CREATE TABLE receipt_series (
+        device_id TEXT NOT NULL, series TEXT NOT NULL, last_no {bigint} NOT NULL,
+        PRIMARY KEY (device_id, series))""",
+    """CREATE TABLE money_lines (
+        record_id TEXT NOT NULL, line TEXT NOT NULL, kind TEXT NOT NULL, site_id TEXT NOT NULL,
+        device_id TEXT NOT NULL, business_date TEXT NOT NULL, shift_id TEXT,
+        unit_id TEXT, method TEXT NOT NULL, amount_fen {bigint} NOT NULL,
+        PRIMARY KEY (record_id, line))""",
+    "CREATE INDEX money_lines_day ON money_lines (business_date, site_id)",
+    """CREATE TABLE allocations (
+        record_id TEXT NOT NULL, line TEXT NOT NULL, site_id TEXT NOT NULL,
+        device_id TEXT NOT NULL, business_date TEXT NOT NULL, unit_id TEXT,
+        charge_id TEXT, amount_fen {bigint} NOT NULL, PRIMARY KEY (record_id, line))""",
+    "CREATE INDEX allocations_charge ON allocations (charge_id)",
+    """CREATE TABLE voids (
+        record_id TEXT PRIMARY KEY, payment_id TEXT NOT NULL, site_id TEXT NOT NULL,
+        device_id TEXT NOT NULL, business_date TEXT NOT NULL, shift_id TEXT)""",
+    "CREATE INDEX voids_payment ON voids (payment_id)",
+    """CREATE TABLE adjustments (
+        record_id TEXT PRIMARY KEY, site_id TEXT NOT NULL, device_id TEXT NOT NULL,
+        business_date TEXT NOT NULL, unit_id TEXT, charge_id TEXT, amount_fen {bigint} NOT NULL)""",
+    "CREATE INDEX adjustments_charge ON adjustments (charge_id)",
+    """CREATE TABLE shifts (
+        shift_id TEXT PRIMARY KEY, site_id TEXT NOT NULL, device_id TEXT NOT NULL,
+        cashier TEXT, business_date TEXT, opened_at TEXT, closed_at TEXT,
+        expected_fen {bigint}, counted_fen {bigint})""",
+]
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [(1, "initial schema", V1)]
+"""``(version, name, statements)``, applied in order, each in its own transaction."""
+
+
+def statements(version_sql: list[str], dialect: str) -> list[str]:
+    """The statements of one migration for ``dialect``."""
+    words = DIALECT_WORDS[dialect]
+    return [sql.format(**words) for sql in version_sql]
+
+
+__all__ = ["MIGRATIONS", "statements"]

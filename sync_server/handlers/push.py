@@ -1,0 +1,45 @@
+"""``POST /api/v1/push``: a device's batch of journal records."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from feetui.sync.protocol import STATUS_CONFLICT, parse_push_request
+from sync_server.errors import forbidden
+from sync_server.handlers.common import json_response, now, principal, read_json
+from sync_server.keys import DB, METRICS, SETTINGS
+from sync_server.services.apply_push import apply_push
+from sync_server.services.auth import require_device
+
+
+async def push(request: web.Request) -> web.Response:
+    """Apply the batch in one transaction and answer after the commit."""
+    device = require_device(principal(request))
+    batch = parse_push_request(await read_json(request))
+    if batch.device_id != device.device_id:
+        raise forbidden("foreign_device", "a device may push only its own records")
+    _check_sites(batch.records, device.site_id)
+    app = request.app
+    answer = await apply_push(app[DB], batch, settings=app[SETTINGS], now=now(request))
+    metrics = app[METRICS]
+    metrics.inc("feetui_pushes_total")
+    for result in answer.results:
+        metrics.inc("feetui_records_applied_total", status=result.status)
+        if result.status == STATUS_CONFLICT:
+            metrics.inc("feetui_conflicts_total")
+    return json_response(answer.to_json())
+
+
+def _check_sites(records: tuple, site_id: str | None) -> None:
+    """A record that names a site must name the device's own."""
+    for index, record in enumerate(records):
+        named = record.payload.get("site_id")
+        if named is not None and named != site_id:
+            raise forbidden(
+                "foreign_site",
+                "records[{index}] belongs to another site",
+                index=index,
+            )
+
+
+__all__ = ["push"]

@@ -1,0 +1,333 @@
+"""Apply one device's pushed batch: store each record exactly once, in one transaction.
+
+The rule (RELIABILITY R5–R7, R10): records go in with one multi-row
+``INSERT ... ON CONFLICT DO NOTHING RETURNING record_id`` keyed by ``record_id`` and
+``(device_id, seq)`` — never check-then-insert — so identical pushes, repeated or concurrent, store
+nothing twice. What did not go in is compared with what is stored: the same content is ``exists``;
+other content under the same id or sequence is a ``conflict`` naming the first differing field,
+which raises the device's integrity alarm and changes no stored record. Then the device's
+acknowledgement moves over every contiguous sequence held, checking the hash chain and the receipt
+series on the way; breaks become exceptions naming the device. The answer is built inside the
+transaction and returned only after the commit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from feetui.core.journal import ChainEntry, verify_chain
+from feetui.sync.protocol import (
+    STATUS_CONFLICT,
+    STATUS_CREATED,
+    STATUS_EXISTS,
+    PushRequest,
+    PushResponse,
+    RecordResult,
+    WireRecord,
+    first_difference,
+)
+from sync_server.clock import iso
+from sync_server.db.connection import Database, Row, Tx, flatten, values_clause
+from sync_server.errors import unauthorized
+from sync_server.services import consolidate
+from sync_server.services.changes import append_changes
+from sync_server.services.exceptions import Exception_, record_exceptions, resolve_gaps
+from sync_server.settings import Settings
+
+JOURNAL_COLUMNS = (
+    "record_id, device_id, seq, kind, payload, prev_hash, hash, site_id, received_at, hash_ok"
+)
+RECORD_COLUMNS = "record_id, device_id, seq, kind, payload, prev_hash, hash"
+# How many held records past the acknowledgement are read per round while it moves on.
+ADVANCE_PAGE = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceHead:
+    """Where a device's acknowledged, verified chain ends."""
+
+    device_id: str
+    site_id: str
+    ack_seq: int
+    ack_hash: str
+    ack_created_at: str | None
+
+
+async def apply_push(
+    db: Database, request: PushRequest, *, settings: Settings, now: datetime
+) -> PushResponse:
+    """Store a batch and answer per record, all in one transaction.
+
+    Args:
+        db: the server database.
+        request: a validated batch; its ``device_id`` is the authenticated device's.
+        settings: thresholds for the late and clock-skew flags.
+        now: the arrival time.
+
+    Returns:
+        Per-record outcomes and the device's acknowledged sequence, after the commit.
+
+    Raises:
+        ApiError: 401 when the device was revoked since its token was checked.
+    """
+    at = iso(now)
+    async with db.transaction() as tx:
+        head = await _lock_device(tx, request.device_id)
+        created_ids = await _insert(tx, request.records, site_id=head.site_id, at=at)
+        results, created, found = await _classify(tx, request.records, created_ids)
+        problems = _conflict_exceptions(head, request.records, results)
+        if problems:
+            await _raise_alarm(tx, head.device_id, problems[0], at)
+        problems += await consolidate.project(
+            tx, created, site_id=head.site_id, now=now, settings=settings
+        )
+        ack, chain_problems = await _advance(tx, head, now=now, settings=settings)
+        await record_exceptions(tx, problems + chain_problems, at=at)
+        await append_changes(
+            tx,
+            [
+                (head.site_id, "journal", "upsert", r.record_id, r.to_json(), r.device_id, at)
+                for r in created
+            ],
+        )
+        await tx.execute("UPDATE devices SET last_push_at = ? WHERE id = ?", at, head.device_id)
+    del found
+    return PushResponse(request.device_id, ack, tuple(results))
+
+
+async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:
+    """Read the device's head, holding its row until commit so its pushes apply one at a time."""
+    lock = " FOR UPDATE" if tx.dialect == "postgres" else ""
+    row = await tx.fetchrow(
+        "SELECT id, site_id, ack_seq, ack_hash, ack_created_at, revoked_at FROM devices"
+        f" WHERE id = ?{lock}",
+        device_id,
+    )
+    if row is None or row["revoked_at"] is not None:
+        raise unauthorized("device_revoked", "this device is not enrolled or was revoked")
+    return DeviceHead(
+        row["id"], row["site_id"], row["ack_seq"], row["ack_hash"], row["ack_created_at"]
+    )
+
+
+async def _insert(tx: Tx, records: tuple[WireRecord, ...], *, site_id: str, at: str) -> set[str]:
+    """Insert every record not held yet; returns the ids actually inserted."""
+    rows = [
+        (
+            r.record_id,
+            r.device_id,
+            r.seq,
+            r.kind,
+            r.payload_json,
+            r.prev_hash,
+            r.hash,
+            site_id,
+            at,
+            int(r.hash_ok()),
+        )
+        for r in records
+    ]
+    inserted = await tx.fetch(
+        f"INSERT INTO journal ({JOURNAL_COLUMNS}) VALUES {values_clause(len(rows), 10)}"
+        " ON CONFLICT DO NOTHING RETURNING record_id",
+        *flatten(rows),
+    )
+    return {row["record_id"] for row in inserted}
+
+
+async def _classify(
+    tx: Tx, records: tuple[WireRecord, ...], created_ids: set[str]
+) -> tuple[list[RecordResult], list[WireRecord], dict[str, WireRecord]]:
+    """Decide created / exists / conflict for each record, in batch order."""
+    others = [r for r in records if r.record_id not in created_ids]
+    by_id, by_seq = await _stored(tx, others)
+    results: list[RecordResult] = []
+    created: list[WireRecord] = []
+    for record in records:
+        if record.record_id in created_ids:
+            created_ids = created_ids - {record.record_id}
+            created.append(record)
+            results.append(RecordResult(record.record_id, record.seq, STATUS_CREATED))
+            continue
+        stored = by_id.get(record.record_id) or by_seq.get((record.device_id, record.seq))
+        if stored is None:  # a duplicate of a record created earlier in this same batch
+            stored = next(c for c in created if c.record_id == record.record_id)
+        field = first_difference(stored, record)
+        status = STATUS_EXISTS if field is None else STATUS_CONFLICT
+        results.append(RecordResult(record.record_id, record.seq, status, field))
+    return results, created, by_id
+
+
+async def _stored(
+    tx: Tx, records: list[WireRecord]
+) -> tuple[dict[str, WireRecord], dict[tuple[str, int], WireRecord]]:
+    """What the journal holds under the ids and the sequences of ``records``."""
+    if not records:
+        return {}, {}
+    ids = sorted({r.record_id for r in records})
+    rows = await tx.fetch(
+        f"SELECT {RECORD_COLUMNS} FROM journal WHERE record_id IN ({','.join('?' * len(ids))})",
+        *ids,
+    )
+    device_id = records[0].device_id
+    seqs = sorted({r.seq for r in records})
+    rows += await tx.fetch(
+        f"SELECT {RECORD_COLUMNS} FROM journal WHERE device_id = ?"
+        f" AND seq IN ({','.join('?' * len(seqs))})",
+        device_id,
+        *seqs,
+    )
+    stored = [_wire(row) for row in rows]
+    return {r.record_id: r for r in stored}, {(r.device_id, r.seq): r for r in stored}
+
+
+def _wire(row: Row) -> WireRecord:
+    return WireRecord(
+        row["device_id"],
+        row["seq"],
+        row["record_id"],
+        row["kind"],
+        json.loads(row["payload"]),
+        row["prev_hash"],
+        row["hash"],
+    )
+
+
+def _conflict_exceptions(
+    head: DeviceHead, records: tuple[WireRecord, ...], results: list[RecordResult]
+) -> list[Exception_]:
+    problems = []
+    for record, result in zip(records, results, strict=True):
+        if result.status != STATUS_CONFLICT:
+            continue
+        detail: dict[str, Any] = {"field": result.field, "seq": record.seq, "hash": record.hash}
+        problems.append(
+            Exception_(
+                "conflict",
+                f"conflict:{record.device_id}:{record.record_id}:{record.seq}:{record.hash}",
+                head.site_id,
+                head.device_id,
+                record.seq,
+                record.record_id,
+                detail,
+            )
+        )
+    return problems
+
+
+async def _raise_alarm(tx: Tx, device_id: str, problem: Exception_, at: str) -> None:
+    """Mark the device: an id came back with other content (its store was edited or is broken)."""
+    alarm = f"{at} conflict at seq {problem.seq}: {problem.detail['field']}"
+    await tx.execute("UPDATE devices SET alarm = ? WHERE id = ?", alarm, device_id)
+
+
+async def _advance(
+    tx: Tx, head: DeviceHead, *, now: datetime, settings: Settings
+) -> tuple[int, list[Exception_]]:
+    """Move the acknowledgement over contiguous held sequences, verifying as it goes."""
+    ack, ack_hash, created_at = head.ack_seq, head.ack_hash, head.ack_created_at
+    problems: list[Exception_] = []
+    while True:
+        rows = await tx.fetch(
+            f"SELECT {RECORD_COLUMNS} FROM journal WHERE device_id = ? AND seq > ?"
+            f" ORDER BY seq LIMIT {ADVANCE_PAGE}",
+            head.device_id,
+            ack,
+        )
+        run = _contiguous([_wire(row) for row in rows], ack + 1)
+        if not run:
+            break
+        problems += _verify(head, run, ack + 1, ack_hash)
+        problems += await consolidate.check_sequence(
+            tx, head, run, previous_created_at=created_at, now=now, settings=settings
+        )
+        ack, ack_hash = run[-1].seq, run[-1].hash
+        created_at = consolidate.created_at_of(run[-1]) or created_at
+        if len(run) < len(rows) or len(rows) < ADVANCE_PAGE:
+            break
+    if ack != head.ack_seq:
+        await tx.execute(
+            "UPDATE devices SET ack_seq = ?, ack_hash = ?, ack_created_at = ? WHERE id = ?",
+            ack,
+            ack_hash,
+            created_at,
+            head.device_id,
+        )
+        await resolve_gaps(tx, device_id=head.device_id, up_to_seq=ack, at=iso(now))
+    problems += await _gap(tx, head, ack)
+    return ack, problems
+
+
+def _contiguous(records: list[WireRecord], first_seq: int) -> list[WireRecord]:
+    """The leading records whose sequences run ``first_seq, first_seq + 1, ...`` without a hole."""
+    run: list[WireRecord] = []
+    for record in records:
+        if record.seq != first_seq + len(run):
+            break
+        run.append(record)
+    return run
+
+
+def _verify(
+    head: DeviceHead, run: list[WireRecord], start_seq: int, start_hash: str
+) -> list[Exception_]:
+    """Every chain break in ``run``; after a break, checking goes on from the broken record."""
+    entries = [
+        ChainEntry(
+            device_id=r.device_id,
+            seq=r.seq,
+            record_id=r.record_id,
+            kind=r.kind,
+            payload_json=r.payload_json,
+            prev_hash=r.prev_hash,
+            hash=r.hash,
+        )
+        for r in run
+    ]
+    problems = []
+    offset, seq, prev = 0, start_seq, start_hash
+    while offset < len(entries):
+        found = verify_chain(entries[offset:], start_seq=seq, start_prev_hash=prev)
+        if found is None:
+            break
+        index = found.seq - start_seq
+        broken = run[index]
+        problems.append(
+            Exception_(
+                "chain_break",
+                f"chain_break:{head.device_id}:{found.seq}",
+                head.site_id,
+                head.device_id,
+                found.seq,
+                broken.record_id,
+                {"reason": found.reason, "kind": broken.kind},
+            )
+        )
+        offset, seq, prev = index + 1, found.seq + 1, broken.hash
+    return problems
+
+
+async def _gap(tx: Tx, head: DeviceHead, ack: int) -> list[Exception_]:
+    """A ``seq_gap`` exception when records are held beyond a missing sequence."""
+    beyond = await tx.fetchval(
+        "SELECT min(seq) FROM journal WHERE device_id = ? AND seq > ?", head.device_id, ack
+    )
+    if beyond is None:
+        return []
+    return [
+        Exception_(
+            "seq_gap",
+            f"seq_gap:{head.device_id}:{ack + 1}",
+            head.site_id,
+            head.device_id,
+            ack + 1,
+            None,
+            {"missing_from": ack + 1, "missing_to": beyond - 1},
+        )
+    ]
+
+
+__all__ = ["DeviceHead", "apply_push"]

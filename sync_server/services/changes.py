@@ -1,0 +1,66 @@
+"""The change log counters pull from: every master-data upsert and every pushed journal record.
+
+Entries are numbered by the database. On PostgreSQL two transactions could commit their numbers
+out of order, and a counter reading between the two commits would skip the lower number forever;
+so every writer takes one transaction-scoped advisory lock before numbering, which makes numbers
+commit in order. SQLite has a single writer and needs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sync_server.db.connection import Tx, flatten, values_clause
+
+CHANGE_LOG_LOCK = 847_002
+COLUMNS = "(site_id, entity, op, entity_id, data, source_device, created_at)"
+
+
+async def lock_change_log(tx: Tx) -> None:
+    """Serialise numbering of change-log entries until this transaction ends (PostgreSQL)."""
+    if tx.dialect == "postgres":
+        await tx.execute(f"SELECT pg_advisory_xact_lock({CHANGE_LOG_LOCK})")
+
+
+def dumps(data: Any) -> str:
+    """Compact JSON text, keeping Chinese readable in the database."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+async def append_changes(tx: Tx, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Append change-log rows ``(site_id, entity, op, entity_id, data_dict, source_device, at)``.
+
+    Args:
+        tx: the open transaction of the write the changes describe.
+        rows: one tuple per change; ``site_id`` ``None`` means every site.
+    """
+    if not rows:
+        return
+    await lock_change_log(tx)
+    prepared = [(s, e, o, i, dumps(d), src, at) for s, e, o, i, d, src, at in rows]
+    # Chunks keep the number of parameters below both databases' limits.
+    for start in range(0, len(prepared), 1000):
+        chunk = prepared[start : start + 1000]
+        await tx.execute(
+            f"INSERT INTO change_log {COLUMNS} VALUES {values_clause(len(chunk), 7)}",
+            *flatten(chunk),
+        )
+
+
+async def append_change(
+    tx: Tx,
+    *,
+    site_id: str | None,
+    entity: str,
+    entity_id: str,
+    data: dict[str, Any],
+    at: str,
+    op: str = "upsert",
+) -> None:
+    """Append one master-data change (see :func:`append_changes`)."""
+    await append_changes(tx, [(site_id, entity, op, entity_id, data, None, at)])
+
+
+__all__ = ["append_change", "append_changes", "dumps", "lock_change_log"]

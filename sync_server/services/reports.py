@@ -1,0 +1,272 @@
+"""HQ's reports over the projected journal: daily takings, collection rate, arrears, exceptions.
+
+Each report is a :class:`Report`: named columns and rows of plain values, so JSON, CSV and XLSX are
+three renderings of one result. Money columns end in ``_fen`` and hold integer fen. A void counts on
+the business date and device of the void, as the negative of the payment's lines; a refund is a
+negative money line of its own day.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sync_server.db.connection import Database, Tx
+
+AGE_BUCKETS = ((30, "age_0_30_fen"), (90, "age_31_90_fen"), (180, "age_91_180_fen"))
+OLDEST_BUCKET = "age_over_180_fen"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report's result: what was asked, its columns, and one dict per row."""
+
+    name: str
+    params: dict[str, Any]
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain object to serialise."""
+        return {
+            "report": self.name,
+            "params": self.params,
+            "columns": list(self.columns),
+            "rows": self.rows,
+        }
+
+
+def _in(values: list[str]) -> str:
+    return "(" + ",".join("?" * len(values)) + ")" if values else "(NULL)"
+
+
+async def _sites(tx: Tx, site_ids: list[str]) -> dict[str, str]:
+    rows = await tx.fetch(f"SELECT id, code FROM sites WHERE id IN {_in(site_ids)}", *site_ids)
+    return {row["id"]: row["code"] for row in rows}
+
+
+async def _device_names(tx: Tx) -> dict[str, str]:
+    return {row["id"]: row["name"] for row in await tx.fetch("SELECT id, name FROM devices")}
+
+
+DAILY_COLUMNS = (
+    "site",
+    "device",
+    "method",
+    "payments",
+    "payments_fen",
+    "voids_fen",
+    "refunds_fen",
+    "net_fen",
+)
+
+
+async def daily(db: Database, *, day: date, site_ids: list[str]) -> Report:
+    """Money taken on ``day`` per site, device and tender method (收费日报表)."""
+    text = day.isoformat()
+    async with db.transaction() as tx:
+        codes, names = await _sites(tx, site_ids), await _device_names(tx)
+        lines = await tx.fetch(
+            "SELECT site_id, device_id, method, kind, count(DISTINCT record_id) AS n,"
+            " CAST(sum(amount_fen) AS BIGINT) AS fen FROM money_lines"
+            f" WHERE business_date = ? AND site_id IN {_in(site_ids)}"
+            " GROUP BY site_id, device_id, method, kind",
+            text,
+            *site_ids,
+        )
+        voids = await tx.fetch(
+            "SELECT v.site_id, v.device_id, m.method, CAST(sum(m.amount_fen) AS BIGINT) AS fen"
+            " FROM voids v JOIN money_lines m ON m.record_id = v.payment_id"
+            f" WHERE v.business_date = ? AND v.site_id IN {_in(site_ids)}"
+            " GROUP BY v.site_id, v.device_id, m.method",
+            text,
+            *site_ids,
+        )
+    table: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in lines:
+        entry = _daily_row(table, codes, names, row)
+        key = "payments_fen" if row["kind"] == "payment" else "refunds_fen"
+        entry[key] += int(row["fen"])
+        entry["payments"] += int(row["n"]) if row["kind"] == "payment" else 0
+    for row in voids:
+        _daily_row(table, codes, names, row)["voids_fen"] -= int(row["fen"])
+    rows = [table[key] for key in sorted(table)]
+    for entry in rows:
+        entry["net_fen"] = entry["payments_fen"] + entry["voids_fen"] + entry["refunds_fen"]
+    return Report("daily", {"date": text}, DAILY_COLUMNS, rows)
+
+
+def _daily_row(
+    table: dict[tuple[str, str, str], dict[str, Any]],
+    codes: dict[str, str],
+    names: dict[str, str],
+    row: Any,
+) -> dict[str, Any]:
+    site, device = codes.get(row["site_id"], row["site_id"]), row["device_id"]
+    key = (site, names.get(device, device), row["method"])
+    if key not in table:
+        table[key] = dict.fromkeys(DAILY_COLUMNS, 0) | {
+            "site": key[0],
+            "device": key[1],
+            "method": key[2],
+        }
+    return table[key]
+
+
+RATE_COLUMNS = ("site", "building", "billed_fen", "waived_fen", "collected_fen", "rate_percent")
+
+
+async def collection_rate(db: Database, *, period: str, site_ids: list[str]) -> Report:
+    """收缴率: what was collected against what was billed for ``period``, per site and building."""
+    async with db.transaction() as tx:
+        codes = await _sites(tx, site_ids)
+        rows = await tx.fetch(
+            "SELECT c.site_id, coalesce(u.building, '') AS building,"
+            " CAST(sum(c.amount_fen) AS BIGINT) AS billed,"
+            " CAST(sum(coalesce((SELECT sum(d.amount_fen) FROM adjustments d"
+            "   WHERE d.charge_id = c.id), 0)) AS BIGINT) AS waived,"
+            " CAST(sum(coalesce((SELECT sum(a.amount_fen) FROM allocations a"
+            "   WHERE a.charge_id = c.id AND NOT EXISTS (SELECT 1 FROM voids v"
+            "   WHERE v.payment_id = a.record_id)), 0)) AS BIGINT) AS collected"
+            " FROM charges c LEFT JOIN units u ON u.id = c.unit_id"
+            f" WHERE c.period = ? AND c.site_id IN {_in(site_ids)}"
+            " GROUP BY c.site_id, coalesce(u.building, '')",
+            period,
+            *site_ids,
+        )
+    out = []
+    for row in rows:
+        billed, waived, collected = int(row["billed"]), int(row["waived"]), int(row["collected"])
+        out.append(
+            {
+                "site": codes.get(row["site_id"], row["site_id"]),
+                "building": row["building"],
+                "billed_fen": billed,
+                "waived_fen": waived,
+                "collected_fen": collected,
+                "rate_percent": percent(collected, billed - waived),
+            }
+        )
+    out.sort(key=lambda r: (r["site"], r["building"]))
+    return Report("collection_rate", {"period": period}, RATE_COLUMNS, out)
+
+
+def percent(part: int, whole: int) -> str:
+    """``part / whole`` as a percentage with two decimals, rounded half up, in integers."""
+    if whole <= 0:
+        return "0.00"
+    hundredths = (part * 10000 * 2 + whole) // (2 * whole)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+ARREARS_COLUMNS = ("site", "unit", "owed_fen", *(b for _d, b in AGE_BUCKETS), OLDEST_BUCKET)
+
+
+async def arrears(db: Database, *, as_of: date, site_ids: list[str]) -> Report:
+    """What each unit owes as of a date, aged by due date (≤30, 31–90, 91–180, >180 days)."""
+    text = as_of.isoformat()
+    async with db.transaction() as tx:
+        codes = await _sites(tx, site_ids)
+        rows = await tx.fetch(
+            "SELECT c.site_id, coalesce(u.code, c.unit_id) AS unit, c.due_date,"
+            " c.amount_fen - coalesce((SELECT sum(d.amount_fen) FROM adjustments d"
+            "   WHERE d.charge_id = c.id AND d.business_date <= ?), 0)"
+            " - coalesce((SELECT sum(a.amount_fen) FROM allocations a WHERE a.charge_id = c.id"
+            "   AND a.business_date <= ? AND NOT EXISTS (SELECT 1 FROM voids v"
+            "   WHERE v.payment_id = a.record_id AND v.business_date <= ?)), 0) AS owed"
+            " FROM charges c LEFT JOIN units u ON u.id = c.unit_id"
+            f" WHERE c.due_date <= ? AND c.site_id IN {_in(site_ids)}",
+            text,
+            text,
+            text,
+            text,
+            *site_ids,
+        )
+    units: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for row in rows:
+        owed = int(row["owed"])
+        if owed <= 0:
+            continue
+        key = (codes.get(row["site_id"], row["site_id"]), row["unit"])
+        entry = units[key] or dict.fromkeys(ARREARS_COLUMNS, 0) | {"site": key[0], "unit": key[1]}
+        units[key] = entry
+        entry["owed_fen"] += owed
+        entry[_bucket((as_of - date.fromisoformat(row["due_date"])).days)] += owed
+    rows_out = [units[key] for key in sorted(units)]
+    return Report("arrears", {"as_of": text}, ARREARS_COLUMNS, rows_out)
+
+
+def _bucket(days: int) -> str:
+    for limit, name in AGE_BUCKETS:
+        if days <= limit:
+            return name
+    return OLDEST_BUCKET
+
+
+EXCEPTION_COLUMNS = (
+    "id",
+    "kind",
+    "site",
+    "device_id",
+    "device",
+    "seq",
+    "record_id",
+    "detail",
+    "created_at",
+    "resolved_at",
+)
+
+
+async def exceptions(
+    db: Database, *, site_ids: list[str], include_resolved: bool = False
+) -> Report:
+    """Integrity alarms and business flags, newest first, each naming its device."""
+    resolved = "" if include_resolved else " AND resolved_at IS NULL"
+    async with db.transaction() as tx:
+        codes, names = await _sites(tx, site_ids), await _device_names(tx)
+        rows = await tx.fetch(
+            "SELECT id, kind, site_id, device_id, seq, record_id, detail, created_at, resolved_at"
+            f" FROM exceptions WHERE site_id IN {_in(site_ids)}{resolved} ORDER BY id DESC",
+            *site_ids,
+        )
+    out = [
+        {
+            "id": int(row["id"]),
+            "kind": row["kind"],
+            "site": codes.get(row["site_id"], row["site_id"]),
+            "device_id": row["device_id"],
+            "device": names.get(row["device_id"], ""),
+            "seq": None if row["seq"] is None else int(row["seq"]),
+            "record_id": row["record_id"],
+            "detail": json.loads(row["detail"]),
+            "created_at": row["created_at"],
+            "resolved_at": row["resolved_at"],
+        }
+        for row in rows
+    ]
+    params = {"include_resolved": include_resolved}
+    return Report("exceptions", params, EXCEPTION_COLUMNS, out)
+
+
+async def site_ids_for(db: Database, codes: list[str] | None) -> dict[str, str]:
+    """Site ids by code: the named ones (unknown codes are left out), or all when ``None``."""
+    async with db.transaction() as tx:
+        if codes is None:
+            rows = await tx.fetch("SELECT id, code FROM sites")
+        else:
+            rows = await tx.fetch(f"SELECT id, code FROM sites WHERE code IN {_in(codes)}", *codes)
+    return {row["code"]: row["id"] for row in rows}
+
+
+__all__ = [
+    "Report",
+    "arrears",
+    "collection_rate",
+    "daily",
+    "exceptions",
+    "percent",
+    "site_ids_for",
+]

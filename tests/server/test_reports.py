@@ -1,0 +1,129 @@
+"""HQ reports: daily takings, collection rate, arrears, exceptions; JSON, CSV and XLSX; roles."""
+
+from __future__ import annotations
+
+import io
+
+from tests.server.helpers import Hq
+
+
+async def _get(hq: Hq, token: str, path: str) -> tuple[int, object]:
+    response = await hq.client.get(path, headers={"Authorization": f"Bearer {token}"})
+    if response.content_type == "application/json":
+        return response.status, await response.json()
+    return response.status, await response.read()
+
+
+def _charge(
+    device, charge_id: str, amount: int, *, period: str = "2026-11", due: str = "2026-11-30"
+):
+    return device.record(
+        "charge", charge_id=charge_id, unit_id="unit-1", period=period, amount_fen=amount,
+        due_date=due,
+    )  # fmt: skip
+
+
+async def test_daily_report_nets_payments_voids_and_refunds_per_device_and_method(hq: Hq) -> None:
+    one = await hq.enroll(name="window-1")
+    two = await hq.enroll(name="window-2")
+    cash = one.payment(10000)
+    card = one.payment(2550, method="card")
+    voided = one.record("void", payment_id=cash.record_id, reason="typo")
+    refund = two.record("refund", amount_fen=500, method="cash", unit_id="unit-1")
+    await hq.push(one, [cash, card, voided])
+    await hq.push(two, [two.payment(300), refund])
+    token = await hq.user_token("boss")
+    status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23")
+    assert status == 200
+    rows = {(r["device"], r["method"]): r for r in body["rows"]}
+    assert rows[("window-1", "cash")]["payments_fen"] == 10000
+    assert rows[("window-1", "cash")]["voids_fen"] == -10000
+    assert rows[("window-1", "cash")]["net_fen"] == 0
+    assert rows[("window-1", "card")]["net_fen"] == 2550
+    assert rows[("window-2", "cash")]["net_fen"] == 300 - 500
+    assert sum(r["net_fen"] for r in body["rows"]) == 2550 + 300 - 500
+
+
+async def test_collection_rate_and_arrears_follow_charges_allocations_and_voids(hq: Hq) -> None:
+    device = await hq.enroll()
+    records = [
+        _charge(device, "c-nov", 10000),
+        _charge(device, "c-old", 4000, period="2026-06", due="2026-06-30"),
+    ]
+    paid = device.payment(7500, charge_id="c-nov")
+    voided = device.payment(4000, charge_id="c-old")
+    records += [paid, voided, device.record("void", payment_id=voided.record_id, reason="x")]
+    await hq.push(device, records)
+    token = await hq.user_token("boss")
+    _, rate = await _get(hq, token, "/api/v1/reports/collection-rate?period=2026-11")
+    assert [(r["billed_fen"], r["collected_fen"], r["rate_percent"]) for r in rate["rows"]] == [
+        (10000, 7500, "75.00")
+    ]
+    _, owed = await _get(hq, token, "/api/v1/reports/arrears?as_of=2026-12-31")
+    [unit] = owed["rows"]
+    assert unit["owed_fen"] == 2500 + 4000
+    assert (unit["age_31_90_fen"], unit["age_over_180_fen"]) == (2500, 4000)
+
+
+async def test_a_site_manager_sees_only_their_sites(hq: Hq) -> None:
+    here = await hq.enroll(site="S1")
+    there = await hq.enroll(site="S2")
+    await hq.push(here, [here.payment(100)])
+    await hq.push(there, [there.payment(900)])
+    token = await hq.user_token("mgr", role="site_manager", sites=("S1",))
+    status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23")
+    assert status == 200
+    assert {r["site"] for r in body["rows"]} == {"S1"}
+    status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23&site=S2")
+    assert (status, body["error"]) == (403, "forbidden_site")
+    status, body = await _get(hq, here.token, "/api/v1/reports/daily?date=2026-11-23")
+    assert (status, body["error"]) == (403, "user_token_required")
+
+
+async def test_exceptions_report_names_the_device(hq: Hq) -> None:
+    device = await hq.enroll(name="window-9")
+    records = [device.payment(100) for _ in range(3)]
+    await hq.push(device, [records[0], records[2]])
+    token = await hq.user_token("boss")
+    _, body = await _get(hq, token, "/api/v1/reports/exceptions")
+    assert [(r["kind"], r["device"], r["seq"]) for r in body["rows"]] == [
+        ("seq_gap", "window-9", 2)
+    ]
+    await hq.push(device, [records[1]])
+    _, body = await _get(hq, token, "/api/v1/reports/exceptions")
+    assert body["rows"] == []
+    _, body = await _get(hq, token, "/api/v1/reports/exceptions?resolved=true")
+    assert len(body["rows"]) == 1
+
+
+async def test_reports_export_as_csv_and_xlsx_in_yuan(hq: Hq) -> None:
+    from openpyxl import load_workbook
+
+    device = await hq.enroll()
+    await hq.push(device, [device.payment(123456)])
+    token = await hq.user_token("boss")
+    status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23&format=csv")
+    assert status == 200
+    text = body.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("site,device,method,payments,payments_yuan")
+    assert "1234.56" in text[1]
+    status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23&format=xlsx")
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet["E1"].value == "payments_yuan"
+    assert str(sheet["E2"].value) == "1234.56"
+
+
+async def test_report_queries_are_validated(hq: Hq) -> None:
+    token = await hq.user_token("boss")
+    cases = [
+        ("/api/v1/reports/daily", 400, "missing_field"),
+        ("/api/v1/reports/daily?date=2026-13-01", 400, "bad_value"),
+        ("/api/v1/reports/daily?date=2026-11-23&format=pdf", 400, "bad_value"),
+        ("/api/v1/reports/daily?date=2026-11-23&x=1", 400, "unknown_field"),
+        ("/api/v1/reports/daily?date=2026-11-23&site=NOPE", 404, "unknown_site"),
+        ("/api/v1/reports/collection-rate?period=2026-1", 400, "bad_value"),
+        ("/api/v1/reports/exceptions?resolved=maybe", 400, "bad_value"),
+    ]
+    for path, status, code in cases:
+        got, body = await _get(hq, token, path)
+        assert (got, body["error"]) == (status, code), path
