@@ -6,9 +6,12 @@ supervisors, with PIN hashes and roles); HQ-only users (admin, site manager) nev
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from feetui.core.errors import FeeError
+from feetui.core.pin import check_pin_format, hash_pin
 from sync_server.clock import iso
 from sync_server.db.connection import Database, Tx
 from sync_server.errors import ApiError
@@ -19,7 +22,8 @@ from sync_server.services.changes import append_change
 
 @dataclass(frozen=True, slots=True)
 class NewUser:
-    """A user to add: HQ roles need a password, counter roles a PIN."""
+    """A user to add: HQ roles need a password, counter roles a PIN (hashed as the counter
+    verifies it, :mod:`feetui.core.pin`)."""
 
     code: str
     name: str
@@ -62,7 +66,7 @@ async def add_user(db: Database, user: NewUser, *, now: datetime) -> str:
     """
     _check_user(user)
     password_hash = hash_secret(user.password) if user.password else None
-    pin_hash = hash_secret(user.pin) if user.pin else None
+    pin_hash = hash_pin(user.pin, salt=os.urandom(16)) if user.pin else None
     user_id, at = new_id(), iso(now)
     async with db.transaction() as tx:
         if await tx.fetchval("SELECT 1 FROM users WHERE code = ?", user.code):
@@ -90,6 +94,11 @@ def _check_user(user: NewUser) -> None:
         raise ApiError(400, "pin_required", "counter users need a PIN")
     if user.role != "admin" and not user.sites:
         raise ApiError(400, "site_required", "name at least one site for this user")
+    if user.pin:
+        try:
+            check_pin_format(user.pin)
+        except FeeError as error:
+            raise ApiError(400, error.code, str(error), **error.params) from None
 
 
 async def _site_id(tx: Tx, code: str) -> str:
