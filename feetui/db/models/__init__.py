@@ -9,6 +9,7 @@ from feetui.db.models.charge import Adjustment, Charge, MeterReading
 from feetui.db.models.collection import CollectionNote
 from feetui.db.models.device import Device, SyncState
 from feetui.db.models.fee_item import FeeItem
+from feetui.db.models.handover import Handover, SettlementCheck
 from feetui.db.models.journal import JournalEntry, Outbox
 from feetui.db.models.payment import Allocation, Payment, PrepaidEntry, Refund, Tender, Void
 from feetui.db.models.receipt import ReceiptNumber, ReceiptSeries
@@ -25,6 +26,7 @@ __all__ = [
     "CollectionNote",
     "Device",
     "FeeItem",
+    "Handover",
     "JournalEntry",
     "MeterReading",
     "Outbox",
@@ -37,6 +39,7 @@ __all__ = [
     "Refund",
     "SearchKey",
     "SearchUnit",
+    "SettlementCheck",
     "Shift",
     "ShiftClose",
     "Site",
