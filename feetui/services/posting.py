@@ -107,15 +107,22 @@ def require_amount(amount: Money, *, ceiling: Money, allow_zero: bool = False) -
     return amount
 
 
+MAX_REASON = 200
+
+
 def require_reason(reason: str) -> str:
     """The reason, stripped.
 
     Raises:
-        InputError: ``reason_required`` when it is empty.
+        InputError: ``reason_required`` when it is empty, ``reason_too_long`` past 200 characters.
     """
     text = (reason or "").strip()
     if not text:
         raise InputError("reason_required", N_("Enter a reason."))
+    if len(text) > MAX_REASON:
+        raise InputError(
+            "reason_too_long", N_("A reason has at most {limit} characters."), limit=MAX_REASON
+        )
     return text
 
 
