@@ -67,5 +67,5 @@ def test_migrated_database_has_both_triggers_on_every_posted_table(db_template: 
         connection.close()
     names = {name for name in names if "_no_" in name}  # others: unit_balance_on_* (search)
     tables = {name.rsplit("_no_", 1)[0] for name in names}
-    assert len(tables) == 16 + 2  # + handover, settlement_check (0005_shift_handover)
+    assert len(tables) == 16 + 2 + 5  # 0002 ledger, 0005 handover, 0006 arrears
     assert names == {f"{t}_no_{a}" for t in tables for a in ("update", "delete")}

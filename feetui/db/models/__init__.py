@@ -5,6 +5,13 @@ Tortoise discovers the models through this package (``modules={"models": ["feetu
 
 from __future__ import annotations
 
+from feetui.db.models.arrears import (
+    CollectionNoteDetail,
+    InstalmentCharge,
+    InstalmentLine,
+    InstalmentPlan,
+    UnitTagChange,
+)
 from feetui.db.models.charge import Adjustment, Charge, MeterReading
 from feetui.db.models.collection import CollectionNote
 from feetui.db.models.device import Device, SyncState
@@ -24,9 +31,13 @@ __all__ = [
     "CashMovement",
     "Charge",
     "CollectionNote",
+    "CollectionNoteDetail",
     "Device",
     "FeeItem",
     "Handover",
+    "InstalmentCharge",
+    "InstalmentLine",
+    "InstalmentPlan",
     "JournalEntry",
     "MeterReading",
     "Outbox",
@@ -47,6 +58,7 @@ __all__ = [
     "Tender",
     "Unit",
     "UnitBalance",
+    "UnitTagChange",
     "User",
     "Vehicle",
     "Void",
