@@ -16,7 +16,7 @@ from feetui.widgets.scan_buffer import ScanBuffer
 
 
 class _KeysScreen(TranslatedBindings, Screen[None]):
-    BINDINGS = [Binding("f1", "app.bell", N_("Help"), id="t.help")]
+    BINDINGS = [Binding("f1", "app.bell", N_("Close"), id="t.close")]
 
     def compose(self) -> ComposeResult:
         yield Footer()
@@ -31,10 +31,10 @@ def test_binding_labels_follow_the_language_of_each_new_instance() -> None:
     english = _KeysScreen()
     i18n.set_language("zh_CN")
     chinese = _KeysScreen()
-    assert _label(english) == "Help"
-    assert _label(chinese) == i18n._("Help") != "Help"
+    assert _label(english) == "Close"
+    assert _label(chinese) == i18n._("Close") != "Close"
     # The class keeps the English message id: nothing was translated at class creation.
-    assert _KeysScreen._merged_bindings.key_to_bindings["f1"][0].description == "Help"
+    assert _KeysScreen._merged_bindings.key_to_bindings["f1"][0].description == "Close"
 
 
 class _MoneyApp(App[None]):
