@@ -119,6 +119,14 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Health": _object({"status": {"const": "ok"}, "version": {"type": "string"}}),
+    "Report": _object(
+        {
+            "report": {"type": "string"},
+            "params": {"type": "object"},
+            "columns": {"type": "array", "items": {"type": "string"}},
+            "rows": {"type": "array", "items": {"type": "object"}},
+        }
+    ),
 }
 
 
@@ -185,6 +193,78 @@ PATHS: dict[str, Any] = {
         }
     },
 }
+
+
+SITE = _query("site", {"type": "string", "minLength": 1, "maxLength": 40})
+FORMAT = _query("format", {"enum": ["json", "csv", "xlsx"]})
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
+
+
+def _report(summary: str, *parameters: dict[str, Any]) -> dict[str, Any]:
+    ok = {
+        "description": "the report; CSV and XLSX with money in yuan",
+        "content": {
+            "application/json": {"schema": _ref("Report")},
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}
+            },
+        },
+    }
+    responses = {
+        "200": ok,
+        **{k: v for k, v in _answers("Report", 400, 401, 403, 404).items() if k != "200"},
+    }
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": [*parameters, SITE, FORMAT],
+            "responses": responses,
+        }
+    }
+
+
+PATHS.update(
+    {
+        f"{p.API_PREFIX}/reports/daily": _report(
+            "Takings of a business date per site, device and method",
+            _query("date", DATE, required=True),
+        ),
+        f"{p.API_PREFIX}/reports/collection-rate": _report(
+            "Collected against billed for a month", _query("period", MONTH, required=True)
+        ),
+        f"{p.API_PREFIX}/reports/arrears": _report(
+            "What each unit owes as of a date, aged", _query("as_of", DATE, required=True)
+        ),
+        f"{p.API_PREFIX}/reports/exceptions": _report(
+            "Integrity alarms and business flags", _query("resolved", {"enum": ["true", "false"]})
+        ),
+        "/metrics": {
+            "get": {
+                "summary": "Prometheus counters",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "text exposition format",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        f"{p.API_PREFIX}/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+    }
+)
 
 
 @cache

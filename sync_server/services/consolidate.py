@@ -14,10 +14,12 @@ above what it asks), ``clock_skew`` (stamped in the future, or before its predec
 
 Payload fields read (see docs/ARCHITECTURE.md "Journal record kinds" for the full payloads):
 every record ``created_at``, ``business_date``, ``shift_id``, ``unit_id``; payment ``tenders``
-(``method``, ``amount_fen``), ``allocations`` (``charge_id``, ``amount_fen``), ``total_fen``,
-``receipt_no`` and ``receipt_series``; void ``payment_id``; refund ``amount_fen``, ``method``;
-adjustment ``charge_id``, ``amount_fen``; charge ``charge_id``, ``fee_item_id``, ``period``,
-``amount_fen``, ``due_date``; shift_close ``expected_fen``, ``counted_fen``.
+(``id``, ``method``, ``amount_fen``), ``allocations`` (``id``, ``charge_id``, ``amount_fen``),
+``late_fee_charges``, ``receipt_series_id`` and ``receipt_number``; void ``payment_id``; refund
+``amount_fen``, ``method``; adjustment ``charge_id``, ``amount_fen``; charge ``id`` (or
+``charge_id``), ``unit_id``, ``fee_item_id``, ``period``, ``amount_fen``, ``due_date``;
+shift_open/shift_close ``id`` (or ``shift_id``), ``cashier_name``, ``opened_at``; shift_close
+``expected_fen``, ``counted_fen``.
 """
 
 from __future__ import annotations
@@ -115,6 +117,8 @@ def _common(record: WireRecord) -> tuple[str, str | None, str | None]:
     if len(business_date) != 10:
         raise Unprojectable("business_date is not YYYY-MM-DD")
     shift_id = _text(record.payload, "shift_id", required=False)
+    if shift_id is None and record.kind in ("shift_open", "shift_close"):
+        shift_id = _text(record.payload, "id", required=False)
     unit_id = _text(record.payload, "unit_id", required=False)
     return business_date, shift_id, unit_id
 
@@ -123,12 +127,19 @@ async def _payment(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]
     day, shift_id, unit_id = _common(record)
     tenders = _lines(record.payload, "tenders")
     allocations = _lines(record.payload, "allocations")
-    lines = [(str(i), _text(t, "method"), _fen(t, "amount_fen")) for i, t in enumerate(tenders)]
-    total = sum(amount for _l, _m, amount in lines)
-    allocated = [
-        (f"a{i}", _text(a, "charge_id"), _fen(a, "amount_fen")) for i, a in enumerate(allocations)
+    for charge in _lines(record.payload, "late_fee_charges"):
+        await _insert_charge(
+            tx, charge, site_id, source="late_fee", created_at=created_at_of(record)
+        )
+    lines = [
+        (_line_id(t, i), _text(t, "method"), _fen(t, "amount_fen")) for i, t in enumerate(tenders)
     ]
-    prepaid = total - sum(amount for _l, _c, amount in allocated)
+    allocated = [
+        (_line_id(a, i), _text(a, "charge_id"), _fen(a, "amount_fen"))
+        for i, a in enumerate(allocations)
+    ]
+    # Whatever the tenders brought beyond the allocations is the unit's prepaid credit.
+    prepaid = sum(amount for *_r, amount in lines) - sum(amount for *_r, amount in allocated)
     if prepaid:
         allocated.append(("prepaid", None, prepaid))
     for line, method, amount in lines:
@@ -139,6 +150,12 @@ async def _payment(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]
         await _allocation(tx, record, site_id, day, unit_id, line, charge_id, amount)
     charge_ids = sorted({c for _l, c, _a in allocated if c is not None})
     return await _overpaid(tx, record, site_id, charge_ids)
+
+
+def _line_id(child: dict[str, Any], index: int) -> str:
+    """A child row's own id (payloads carry them), else its position."""
+    value = child.get("id")
+    return value if isinstance(value, str) and value else str(index)
 
 
 async def _money_line(
@@ -266,21 +283,32 @@ async def _adjustment(tx: Tx, record: WireRecord, site_id: str) -> list[Exceptio
 
 async def _charge(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
     payload = record.payload
-    charge_id = _text(payload, "charge_id", required=False) or record.record_id
+    charge = payload | {"id": _text(payload, "charge_id", required=False) or payload.get("id")}
+    if not isinstance(charge["id"], str) or not charge["id"]:
+        charge["id"] = record.record_id
+    await _insert_charge(
+        tx, charge, site_id, source=record.device_id, created_at=created_at_of(record)
+    )
+    return []
+
+
+async def _insert_charge(
+    tx: Tx, charge: dict[str, Any], site_id: str, *, source: str, created_at: str | None
+) -> None:
+    """Store a charge a counter made (one-off, metered, late fee) under its own id, once."""
     await tx.execute(
         "INSERT INTO charges (id, site_id, unit_id, fee_item_id, period, amount_fen, due_date,"
         " source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        charge_id,
+        _text(charge, "id"),
         site_id,
-        _text(payload, "unit_id"),
-        _text(payload, "fee_item_id", required=False),
-        _text(payload, "period"),
-        _fen(payload, "amount_fen"),
-        _text(payload, "due_date"),
-        record.device_id,
-        created_at_of(record) or "",
+        _text(charge, "unit_id"),
+        _text(charge, "fee_item_id", required=False),
+        _text(charge, "period"),
+        _fen(charge, "amount_fen"),
+        _text(charge, "due_date"),
+        _text(charge, "source", required=False) or source,
+        created_at or "",
     )
-    return []
 
 
 async def _shift_open(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
@@ -295,9 +323,9 @@ async def _shift_open(tx: Tx, record: WireRecord, site_id: str) -> list[Exceptio
         shift_id,
         site_id,
         record.device_id,
-        _text(record.payload, "cashier", required=False),
+        _cashier(record.payload),
         day,
-        created_at_of(record),
+        _text(record.payload, "opened_at", required=False) or created_at_of(record),
     )
     return []
 
@@ -331,6 +359,14 @@ async def _shift_close(tx: Tx, record: WireRecord, site_id: str) -> list[Excepti
 def iso_min() -> str:
     """A closing time for a close record without one: sorts before every real time."""
     return "0000-00-00T00:00:00.000000Z"
+
+
+def _cashier(payload: dict[str, Any]) -> str | None:
+    for key in ("cashier_name", "cashier"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 _PROJECTORS = {
@@ -408,11 +444,13 @@ async def check_sequence(
 
 
 def receipt_of(record: WireRecord) -> tuple[str, int] | None:
-    """``(series, number)`` of a payment's receipt, if it has one."""
-    number = record.payload.get("receipt_no")
-    if record.kind != "payment" or isinstance(number, bool) or not isinstance(number, int):
+    """``(series, number)`` of a payment's receipt: ``receipt_series_id`` and ``receipt_number``."""
+    if record.kind != "payment":
         return None
-    series = record.payload.get("receipt_series", "")
+    number = record.payload.get("receipt_number")
+    if isinstance(number, bool) or not isinstance(number, int):
+        return None
+    series = record.payload.get("receipt_series_id", "")
     return (series if isinstance(series, str) else str(series)), number
 
 

@@ -77,20 +77,25 @@ class Device:
     def payment(
         self, amount_fen: int, *, method: str = "cash", charge_id: str | None = None, **extra: Any
     ) -> WireRecord:
-        """A payment with one tender and its receipt number (allocated to ``charge_id``)."""
+        """A payment shaped as the counter journals it: one tender, receipt number, allocation."""
         self.receipt_no += 1
-        allocations = [{"charge_id": charge_id, "amount_fen": amount_fen}] if charge_id else []
-        return self.record(
-            "payment",
+        allocations = []
+        if charge_id:
+            allocations = [
+                {"id": self.ids.new_str(), "charge_id": charge_id, "amount_fen": amount_fen}
+            ]
+        fields: dict[str, Any] = dict(
+            site_id=self.site_id,
             shift_id=self.shift_id or None,
             unit_id="unit-1",
-            receipt_series="A",
-            receipt_no=self.receipt_no,
+            receipt_series_id=f"series-{self.device_id[-4:]}",
+            receipt_number=self.receipt_no,
+            receipt_no=f"{self.device_id[-4:].upper()}-{self.receipt_no:08d}",
             total_fen=amount_fen,
-            tenders=[{"method": method, "amount_fen": amount_fen}],
+            tenders=[{"id": self.ids.new_str(), "method": method, "amount_fen": amount_fen}],
             allocations=allocations,
-            **extra,
         )
+        return self.record("payment", **(fields | extra))
 
     def auth(self) -> dict[str, str]:
         """The Authorization header of this device."""
@@ -172,6 +177,13 @@ class Hq:
             rows = await self.rows(f"SELECT * FROM {table}")
             state[table] = sorted(repr(sorted(row.items())) for row in rows)
         return state
+
+    async def fingerprint(self) -> tuple[int, ...]:
+        """Row counts of every table in one query: a cheap "did anything change" check."""
+        counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in SNAPSHOT_TABLES)
+        async with self.db.transaction() as tx:
+            row = await tx.fetchrow(f"SELECT {counts}")
+        return tuple(int(value) for value in row)
 
     async def exceptions(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Exception rows, optionally of one kind."""

@@ -77,7 +77,7 @@ async def test_two_swapped_records_are_a_chain_break(hq: Hq) -> None:
 async def test_a_renumbered_receipt_is_a_series_break_even_with_a_resealed_chain(hq: Hq) -> None:
     device = await hq.enroll()
     records = [device.payment(100) for _ in range(5)]
-    forged = replace(records[2], payload=records[2].payload | {"receipt_no": 7})
+    forged = replace(records[2], payload=records[2].payload | {"receipt_number": 7})
     tail = _rechain(device, [forged, *records[3:]])
     await hq.push(device, [*records[:2], *tail])
     assert await hq.exceptions("chain_break") == []

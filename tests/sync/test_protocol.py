@@ -1,0 +1,84 @@
+"""The wire protocol's validation: shapes, limits, hashes and the naming of differences."""
+
+from __future__ import annotations
+
+import pytest
+
+from feetui.core.journal import GENESIS_HASH
+from feetui.sync import protocol as p
+
+DEVICE = "01900000-0000-7000-8000-00000000000a"
+RECORD = "01900000-0000-7000-8000-00000000000b"
+
+
+def _record(**payload: object) -> p.WireRecord:
+    return p.make_record(
+        device_id=DEVICE, seq=1, record_id=RECORD, kind="payment",
+        payload={"total_fen": 100, **payload}, prev_hash=GENESIS_HASH,
+    )  # fmt: skip
+
+
+def test_a_made_record_round_trips_and_its_hash_checks() -> None:
+    record = _record()
+    parsed = p.parse_record(record.to_json())
+    assert parsed == record and parsed.hash_ok()
+    assert not p.WireRecord(**{**record.to_json(), "seq": 2}).hash_ok()
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "field"),
+    [
+        ({"seq": 0}, "bad_value", "record.seq"),
+        ({"seq": 1.0}, "wrong_type", "record.seq"),
+        ({"record_id": "01900000-0000-4000-8000-00000000000b"}, "bad_value", "record.record_id"),
+        ({"record_id": RECORD.upper()}, "bad_value", "record.record_id"),
+        ({"kind": "Pay Ment"}, "bad_value", "record.kind"),
+        ({"payload": {"a": [1, {"b": 0.5}]}}, "payload_float", "record.payload.a[1].b"),
+        ({"payload": {"a": 2**60}}, "bad_value", "record.payload.a"),
+        ({"payload": []}, "wrong_type", "record.payload"),
+        ({"hash": "0" * 63}, "bad_value", "record.hash"),
+        ({"extra": 1}, "unknown_field", "record.extra"),
+    ],
+)
+def test_parse_record_names_the_first_problem(change: dict, code: str, field: str) -> None:
+    with pytest.raises(p.ProtocolError) as caught:
+        p.parse_record(_record().to_json() | change)
+    assert (caught.value.code, caught.value.params.get("field")) == (code, field)
+
+
+def test_first_difference_names_the_deepest_field() -> None:
+    a = _record(tenders=[{"method": "cash", "amount_fen": 100}])
+    b = _record(tenders=[{"method": "cash", "amount_fen": 101}])
+    assert p.first_difference(a, a) is None
+    assert p.first_difference(a, b) == "payload.tenders[0].amount_fen"
+    assert p.first_difference(a, _record(tenders=[], note="x")) == "payload.note"
+    assert p.first_difference(a, p.WireRecord(**{**a.to_json(), "seq": 3})) == "seq"
+
+
+def test_push_requests_are_bounded_and_single_device() -> None:
+    record = _record().to_json()
+    with pytest.raises(p.ProtocolError) as caught:
+        p.parse_push_request({"device_id": DEVICE, "records": [record] * (p.MAX_BATCH + 1)})
+    assert caught.value.code == "batch_too_large"
+    other = "01900000-0000-7000-8000-00000000000c"
+    with pytest.raises(p.ProtocolError) as caught:
+        p.parse_push_request({"device_id": other, "records": [record]})
+    assert caught.value.code == "foreign_record"
+
+
+def test_server_answers_parse_on_the_counter_side() -> None:
+    answer = p.PushResponse(DEVICE, 1, (p.RecordResult(RECORD, 1, "conflict", "payload.x"),))
+    assert p.parse_push_response(answer.to_json()) == answer
+    assert answer.conflicts == answer.results
+    page = p.PullPage("e1", 0, 5, (p.Change(5, "unit", "upsert", {"id": "u"}),), False)
+    assert p.parse_pull_page(page.to_json()) == page
+    enrolled = p.EnrollResponse("t", DEVICE, "s", "S1", "绿景苑")
+    assert p.parse_enroll_response(enrolled.to_json()) == enrolled
+
+
+def test_pull_queries_take_plain_integers_only() -> None:
+    assert p.parse_pull_query({}) == (0, p.DEFAULT_PULL_LIMIT)
+    assert p.parse_pull_query({"cursor": "7", "limit": "3"}) == (7, 3)
+    for query in ({"cursor": "-1"}, {"cursor": "１"}, {"limit": "0"}, {"x": "1"}):
+        with pytest.raises(p.ProtocolError):
+            p.parse_pull_query(query)
