@@ -1,10 +1,11 @@
 """Project pushed journal records into the tables HQ's reports read, and flag what looks wrong.
 
-Projection is order-independent: a void is a row pointing at its payment and the reports subtract
-the payment's lines through that pointer, so a void that arrives before its payment (another
-counter's, or an out-of-order push) still counts right once both are there. Nothing is refused:
-a record HQ cannot project (unknown kind, a payload without the fields below) is kept in the
-journal, and a payload that is not what its kind promises becomes an ``unprojected`` exception.
+Projection is order-independent: a void carries its own reversal rows (negative tenders and
+allocations, on the void's business date and shift), so a void that arrives before its payment
+(another counter's, or an out-of-order push) still counts right once both are there. Nothing is
+refused: a record HQ cannot project (unknown kind, a payload without the fields below) is kept in
+the journal, and a payload that is not what its kind promises becomes an ``unprojected``
+exception.
 
 Flags (RELIABILITY R9, R13, R19) are exceptions, never edits: ``late`` (business date well before
 its arrival, or a record of a shift HQ already saw closed), ``overpaid`` (a charge's allocations
@@ -15,7 +16,8 @@ above what it asks), ``clock_skew`` (stamped in the future, or before its predec
 Payload fields read (see docs/ARCHITECTURE.md "Journal record kinds" for the full payloads):
 every record ``created_at``, ``business_date``, ``shift_id``, ``unit_id``; payment ``tenders``
 (``id``, ``method``, ``amount_fen``), ``allocations`` (``id``, ``charge_id``, ``amount_fen``),
-``late_fee_charges``, ``receipt_series_id`` and ``receipt_number``; void ``payment_id``; refund
+``late_fee_charges``, ``receipt_series_id`` and ``receipt_number``; void ``payment_id`` and its
+reversal ``tenders``/``allocations``; meter_reading ``charge``; refund
 ``amount_fen``, ``method``; adjustment ``charge_id``, ``amount_fen``; charge ``id`` (or
 ``charge_id``), ``unit_id``, ``fee_item_id``, ``period``, ``amount_fen``, ``due_date``;
 shift_open/shift_close ``id`` (or ``shift_id``), ``cashier_name``, ``opened_at``; shift_close
@@ -220,8 +222,7 @@ async def _overpaid(
         row = await tx.fetchrow(
             "SELECT c.amount_fen - coalesce((SELECT sum(amount_fen) FROM adjustments d"
             " WHERE d.charge_id = c.id), 0) AS due, (SELECT coalesce(sum(a.amount_fen), 0)"
-            " FROM allocations a WHERE a.charge_id = c.id AND NOT EXISTS (SELECT 1 FROM voids v"
-            " WHERE v.payment_id = a.record_id)) AS paid FROM charges c WHERE c.id = ?",
+            " FROM allocations a WHERE a.charge_id = c.id) AS paid FROM charges c WHERE c.id = ?",
             charge_id,
         )
         if row is None or int(row["paid"]) <= int(row["due"]):
@@ -241,8 +242,40 @@ async def _overpaid(
 
 
 async def _void(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
-    day, shift_id, _unit = _common(record)
+    """A void carries its own reversal rows (negative tenders and allocations) on its own day."""
+    day, shift_id, unit_id = _common(record)
     payment_id = _text(record.payload, "payment_id")
+    tenders = _lines(record.payload, "tenders")
+    allocations = _lines(record.payload, "allocations")
+    for i, tender in enumerate(tenders):
+        await _money_line(
+            tx,
+            record,
+            site_id,
+            day,
+            shift_id,
+            unit_id,
+            _line_id(tender, i),
+            "void",
+            _text(tender, "method"),
+            _fen(tender, "amount_fen"),
+        )
+    for i, allocation in enumerate(allocations):
+        await _allocation(
+            tx,
+            record,
+            site_id,
+            day,
+            unit_id,
+            _line_id(allocation, i),
+            _text(allocation, "charge_id"),
+            _fen(allocation, "amount_fen"),
+        )
+    back = sum(_fen(t, "amount_fen") for t in tenders) - sum(
+        _fen(a, "amount_fen") for a in allocations
+    )
+    if back:
+        await _allocation(tx, record, site_id, day, unit_id, "prepaid", None, back)
     await tx.execute(
         "INSERT INTO voids (record_id, payment_id, site_id, device_id, business_date, shift_id)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -267,6 +300,10 @@ async def _refund(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
 
 async def _adjustment(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
     day, _shift, unit_id = _common(record)
+    amount = _fen(record.payload, "amount_fen")
+    # A late-fee waiver lowers the late fee, not the charge: it does not change what is owed here.
+    if record.payload.get("kind") == "late_fee_waiver":
+        return []
     await tx.execute(
         "INSERT INTO adjustments (record_id, site_id, device_id, business_date, unit_id,"
         " charge_id, amount_fen) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -276,7 +313,7 @@ async def _adjustment(tx: Tx, record: WireRecord, site_id: str) -> list[Exceptio
         day,
         unit_id,
         _text(record.payload, "charge_id", required=False),
-        _fen(record.payload, "amount_fen"),
+        amount,
     )
     return []
 
@@ -309,6 +346,17 @@ async def _insert_charge(
         _text(charge, "source", required=False) or source,
         created_at or "",
     )
+
+
+async def _meter_reading(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
+    """A reading bills its usage as a nested charge."""
+    charge = record.payload.get("charge")
+    if charge is None:
+        return []
+    if not isinstance(charge, dict):
+        raise Unprojectable("charge is not an object")
+    await _insert_charge(tx, charge, site_id, source="meter", created_at=created_at_of(record))
+    return []
 
 
 async def _shift_open(tx: Tx, record: WireRecord, site_id: str) -> list[Exception_]:
@@ -375,6 +423,7 @@ _PROJECTORS = {
     "refund": _refund,
     "adjustment": _adjustment,
     "charge": _charge,
+    "meter_reading": _meter_reading,
     "shift_open": _shift_open,
     "shift_close": _shift_close,
 }
@@ -444,9 +493,7 @@ async def check_sequence(
 
 
 def receipt_of(record: WireRecord) -> tuple[str, int] | None:
-    """``(series, number)`` of a payment's receipt: ``receipt_series_id`` and ``receipt_number``."""
-    if record.kind != "payment":
-        return None
+    """``(series, number)`` of a receipt a record used (payments and void slips share a series)."""
     number = record.payload.get("receipt_number")
     if isinstance(number, bool) or not isinstance(number, int):
         return None

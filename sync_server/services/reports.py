@@ -2,7 +2,7 @@
 
 Each report is a :class:`Report`: named columns and rows of plain values, so JSON, CSV and XLSX are
 three renderings of one result. Money columns end in ``_fen`` and hold integer fen. A void counts on
-the business date and device of the void, as the negative of the payment's lines; a refund is a
+the business date and device of the void, through its own negative reversal rows; a refund is a
 negative money line of its own day.
 """
 
@@ -77,22 +77,11 @@ async def daily(db: Database, *, day: date, site_ids: list[str]) -> Report:
             text,
             *site_ids,
         )
-        voids = await tx.fetch(
-            "SELECT v.site_id, v.device_id, m.method, CAST(sum(m.amount_fen) AS BIGINT) AS fen"
-            " FROM voids v JOIN money_lines m ON m.record_id = v.payment_id"
-            f" WHERE v.business_date = ? AND v.site_id IN {_in(site_ids)}"
-            " GROUP BY v.site_id, v.device_id, m.method",
-            text,
-            *site_ids,
-        )
     table: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in lines:
         entry = _daily_row(table, codes, names, row)
-        key = "payments_fen" if row["kind"] == "payment" else "refunds_fen"
-        entry[key] += int(row["fen"])
+        entry[f"{row['kind']}s_fen"] += int(row["fen"])
         entry["payments"] += int(row["n"]) if row["kind"] == "payment" else 0
-    for row in voids:
-        _daily_row(table, codes, names, row)["voids_fen"] -= int(row["fen"])
     rows = [table[key] for key in sorted(table)]
     for entry in rows:
         entry["net_fen"] = entry["payments_fen"] + entry["voids_fen"] + entry["refunds_fen"]
@@ -129,8 +118,7 @@ async def collection_rate(db: Database, *, period: str, site_ids: list[str]) -> 
             " CAST(sum(coalesce((SELECT sum(d.amount_fen) FROM adjustments d"
             "   WHERE d.charge_id = c.id), 0)) AS BIGINT) AS waived,"
             " CAST(sum(coalesce((SELECT sum(a.amount_fen) FROM allocations a"
-            "   WHERE a.charge_id = c.id AND NOT EXISTS (SELECT 1 FROM voids v"
-            "   WHERE v.payment_id = a.record_id)), 0)) AS BIGINT) AS collected"
+            "   WHERE a.charge_id = c.id), 0)) AS BIGINT) AS collected"
             " FROM charges c LEFT JOIN units u ON u.id = c.unit_id"
             f" WHERE c.period = ? AND c.site_id IN {_in(site_ids)}"
             " GROUP BY c.site_id, coalesce(u.building, '')",
@@ -175,11 +163,9 @@ async def arrears(db: Database, *, as_of: date, site_ids: list[str]) -> Report:
             " c.amount_fen - coalesce((SELECT sum(d.amount_fen) FROM adjustments d"
             "   WHERE d.charge_id = c.id AND d.business_date <= ?), 0)"
             " - coalesce((SELECT sum(a.amount_fen) FROM allocations a WHERE a.charge_id = c.id"
-            "   AND a.business_date <= ? AND NOT EXISTS (SELECT 1 FROM voids v"
-            "   WHERE v.payment_id = a.record_id AND v.business_date <= ?)), 0) AS owed"
+            "   AND a.business_date <= ?), 0) AS owed"
             " FROM charges c LEFT JOIN units u ON u.id = c.unit_id"
             f" WHERE c.due_date <= ? AND c.site_id IN {_in(site_ids)}",
-            text,
             text,
             text,
             text,

@@ -97,6 +97,31 @@ class Device:
         )
         return self.record("payment", **(fields | extra))
 
+    def void(self, payment: WireRecord, **extra: Any) -> WireRecord:
+        """The void of ``payment``: its reversal rows and a void slip number from the series."""
+        self.receipt_no += 1
+        tenders = [
+            t | {"id": self.ids.new_str(), "amount_fen": -t["amount_fen"], "reverses_id": t["id"]}
+            for t in payment.payload["tenders"]
+        ]
+        allocations = [
+            a | {"id": self.ids.new_str(), "amount_fen": -a["amount_fen"], "reverses_id": a["id"]}
+            for a in payment.payload["allocations"]
+        ]
+        fields: dict[str, Any] = dict(
+            site_id=self.site_id,
+            shift_id=self.shift_id or None,
+            unit_id=payment.payload["unit_id"],
+            payment_id=payment.record_id,
+            reason="录错房号",
+            receipt_series_id=payment.payload["receipt_series_id"],
+            receipt_number=self.receipt_no,
+            total_fen=payment.payload["total_fen"],
+            tenders=tenders,
+            allocations=allocations,
+        )
+        return self.record("void", **(fields | extra))
+
     def auth(self) -> dict[str, str]:
         """The Authorization header of this device."""
         return {"Authorization": f"Bearer {self.token}"}

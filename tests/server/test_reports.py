@@ -28,7 +28,7 @@ async def test_daily_report_nets_payments_voids_and_refunds_per_device_and_metho
     two = await hq.enroll(name="window-2")
     cash = one.payment(10000)
     card = one.payment(2550, method="card")
-    voided = one.record("void", payment_id=cash.record_id, reason="typo")
+    voided = one.void(cash)
     refund = two.record("refund", amount_fen=500, method="cash", unit_id="unit-1")
     await hq.push(one, [cash, card, voided])
     await hq.push(two, [two.payment(300), refund])
@@ -52,7 +52,7 @@ async def test_collection_rate_and_arrears_follow_charges_allocations_and_voids(
     ]
     paid = device.payment(7500, charge_id="c-nov")
     voided = device.payment(4000, charge_id="c-old")
-    records += [paid, voided, device.record("void", payment_id=voided.record_id, reason="x")]
+    records += [paid, voided, device.void(voided)]
     await hq.push(device, records)
     token = await hq.user_token("boss")
     _, rate = await _get(hq, token, "/api/v1/reports/collection-rate?period=2026-11")
