@@ -2,7 +2,8 @@
 
     python scripts/i18n.py update   # extract ids from feetui/, add new ones to both catalogs
     python scripts/i18n.py check    # exit 1 listing ids without a zh_CN translation
-    python scripts/i18n.py compile  # write .mo files (the binary build does this)
+    python scripts/i18n.py compile [OUT]  # write .mo files beside the .po, or under OUT
+                                          # (OUT/<lang>/LC_MESSAGES/feetui.mo: the binary build)
 
 Message ids are English. en_US entries are filled with the id itself (complete by construction);
 zh_CN entries must be translated by hand: `update` leaves them empty, and `check` (run by the test
@@ -99,12 +100,25 @@ def missing() -> dict[str, list[str]]:
     return result
 
 
-def compile_all() -> None:
-    """Write feetui.mo beside each feetui.po."""
+def compile_all(out: Path | None = None) -> list[Path]:
+    """Write feetui.mo beside each feetui.po, or under ``out`` in the same folder layout.
+
+    The binary build compiles into its own folder so the source tree keeps no stale ``.mo``.
+
+    Returns:
+        The files written.
+    """
+    written = []
     for lang in LANGS:
         catalog = read(lang)
-        with po_path(lang).with_suffix(".mo").open("wb") as handle:
+        target = po_path(lang).with_suffix(".mo")
+        if out is not None:
+            target = out / lang / "LC_MESSAGES" / "feetui.mo"
+            target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
             write_mo(handle, catalog)
+        written.append(target)
+    return written
 
 
 def main(argv: list[str]) -> int:
@@ -114,7 +128,7 @@ def main(argv: list[str]) -> int:
         update()
         return 0
     if command == "compile":
-        compile_all()
+        compile_all(Path(argv[1]) if len(argv) > 1 else None)
         return 0
     gaps = missing()
     bad = False
