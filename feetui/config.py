@@ -54,6 +54,11 @@ class Settings:
     """Extra line printed at the bottom of every receipt."""
     company_name: str = "示范物业服务有限公司"
     """Company name printed on receipts and reports."""
+    reminder_wording: str = ""
+    """The company's wording of reminder notices, with ``{owner}``, ``{unit}``, ``{as_of}``,
+    ``{total}`` and ``{total_capitals}``; empty means the translated default."""
+    reminder_contact: str = ""
+    """Whom to contact about a reminder notice (e.g. the service centre's phone)."""
     server: str = ""
     """Headquarters sync server URL; empty means standalone (never syncs)."""
     amount_ceiling_fen: int = 100_000_000
