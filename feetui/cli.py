@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from feetui import __version__
 
 # One module per sub-command; each adds itself with register(subparsers).
-COMMAND_MODULES: tuple[str, ...] = ("feetui.commands.print_test",)
+COMMAND_MODULES: tuple[str, ...] = ("feetui.commands.print_test", "feetui.commands.report")
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:

@@ -192,6 +192,8 @@ def collection_rates(
     periods: Sequence[str],
     billed: Iterable[BilledAmount],
     collected: Iterable[CollectedAmount],
+    *,
+    groups: Sequence[str] | None = None,
 ) -> list[CollectionRate]:
     """Collection rates per group and billing month.
 
@@ -199,10 +201,11 @@ def collection_rates(
         periods: the billing months to report (``YYYY-MM``), in the order wanted.
         billed: what was billed, per group and month.
         collected: money applied to charges, per group, charge month and payment month.
+        groups: report exactly these groups, every month of ``periods`` (zeros where nothing
+            happened); ``None`` reports only the groups and months that have figures.
 
     Returns:
-        One rate per group (sorted) and month in ``periods``; groups that have neither billing
-        nor collection in those months are left out.
+        One rate per group (sorted, unless ``groups`` is given) and month in ``periods``.
     """
     wanted = set(periods)
     sums: dict[tuple[str, str], list[int]] = {}
@@ -214,10 +217,15 @@ def collection_rates(
             sums.setdefault((row.group, row.charge_period), [0, 0, 0])[1] += row.amount.fen
         if row.paid_period in wanted and row.charge_period < row.paid_period:
             sums.setdefault((row.group, row.paid_period), [0, 0, 0])[2] += row.amount.fen
-    groups = sorted({group for group, _ in sums})
+    if groups is not None:
+        return [
+            CollectionRate(group, period, *(Money(f) for f in sums.get((group, period), (0, 0, 0))))
+            for group in groups
+            for period in periods
+        ]
     return [
         CollectionRate(group, period, Money(s[0]), Money(s[1]), Money(s[2]))
-        for group in groups
+        for group in sorted({group for group, _ in sums})
         for period in periods
         if (s := sums.get((group, period))) is not None
     ]

@@ -158,6 +158,15 @@ def test_collection_rates_are_per_group_and_leave_out_empty_groups() -> None:
     ]
 
 
+def test_collection_rates_for_named_groups_fill_every_month() -> None:
+    billed = [BilledAmount("", "2026-10", Money(100))]
+    rates = collection_rates(("2026-09", "2026-10"), billed, [], groups=("",))
+    assert [(r.period, r.billed.fen, r.rate_bp) for r in rates] == [
+        ("2026-09", 0, None),
+        ("2026-10", 100, 0),
+    ]
+
+
 def test_collection_rate_of_a_month_without_bills_has_no_rate() -> None:
     rates = collection_rates(
         ("2026-10",), [], [CollectedAmount("", "2026-09", "2026-10", Money(500))]

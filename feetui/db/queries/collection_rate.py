@@ -59,7 +59,8 @@ async def list_collection_rates(
         by: ``site`` (one group ``""``), ``building`` or ``fee_item`` (fee item codes).
 
     Returns:
-        One rate per group and month that had billing or collection.
+        For ``site``, one rate per month (zeros where nothing happened); otherwise one per group
+        and month that had billing or collection.
 
     Raises:
         InputError: ``grouping_unknown`` (param ``by``).
@@ -78,6 +79,7 @@ async def list_collection_rates(
         periods,
         (BilledAmount(str(g), m, Money(int(s))) for g, m, s in billed),
         (CollectedAmount(str(g), m, pm, Money(int(s))) for g, m, pm, s in collected),
+        groups=("",) if by == "site" else None,
     )
 
 
