@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from feetui import __version__
 
 # One module per sub-command; each adds itself with register(subparsers).
-COMMAND_MODULES: tuple[str, ...] = ("feetui.commands.print_test", "feetui.commands.report")
+COMMAND_MODULES: tuple[str, ...] = (
+    "feetui.commands.print_test",
+    "feetui.commands.report",
+    "feetui.commands.enroll",
+    "feetui.commands.sync",
+)
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> None:

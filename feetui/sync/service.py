@@ -1,0 +1,228 @@
+"""The sync service: push then pull, again and again, and a status the sync badge shows.
+
+The app starts :meth:`SyncService.run` as a background task when the counter is enrolled; a
+standalone counter (no server configured, no token) has no task at all and says so
+(:func:`standalone_status`). ``feetui sync --once`` calls :meth:`SyncService.sync_once`.
+
+A round pushes the outbox, then pulls. After a success the next round starts after ``interval``
+seconds, or at once when :meth:`SyncService.nudge` is called (a payment was just posted). After a
+failure the wait grows with capped exponential backoff and jitter (:class:`Backoff`), forever:
+money is never given up on. An integrity alarm stops pushing, not pulling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from feetui.clock import Clock
+from feetui.core.errors import FeeError
+from feetui.db.models import Device, SyncState
+from feetui.sync.backoff import Backoff
+from feetui.sync.client import SyncClient, SyncError, Timeouts
+from feetui.sync.puller import PullReport, pull_changes
+from feetui.sync.pusher import PushReport, count_waiting, get_alarm, probe_ack, push_outbox
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = 15.0
+"""Seconds between rounds while all is well."""
+
+
+class SyncMode(StrEnum):
+    """How this counter stands with headquarters."""
+
+    STANDALONE = "standalone"
+    """No server configured: the counter never syncs (a one-window company)."""
+    NOT_ENROLLED = "not_enrolled"
+    """A server is configured but this counter has no token yet (``feetui enroll``)."""
+    STARTING = "starting"
+    """Enrolled; no round has finished yet."""
+    ONLINE = "online"
+    """The last round reached headquarters."""
+    OFFLINE = "offline"
+    """The last round failed; it is retried with backoff."""
+    ALARM = "alarm"
+    """Headquarters holds one of our ids with other content: pushing has stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What the badge shows.
+
+    Attributes:
+        mode: the state in one word.
+        waiting: records not yet acknowledged by headquarters.
+        last_success: when a round last reached headquarters (aware UTC), if ever.
+        alarm: the integrity alarm text, empty when none.
+        error: the last failure (a :class:`FeeError` with code and message id), if the last
+            round failed.
+    """
+
+    mode: SyncMode
+    waiting: int = 0
+    last_success: datetime | None = None
+    alarm: str = ""
+    error: FeeError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncTarget:
+    """Where and as whom to sync: the server URL and the device token."""
+
+    server: str
+    token: str
+    device_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoundReport:
+    """What one round did (push, then pull)."""
+
+    push: PushReport
+    pull: PullReport
+
+
+async def find_target(server_setting: str) -> SyncTarget | None:
+    """The server and token of this counter, or ``None`` when it is not enrolled.
+
+    The configured server wins over the one stored at enrolment.
+    """
+    device = await Device.all().order_by("created_at").first()
+    if device is None or not device.sync_token:
+        return None
+    server = server_setting or device.server_url
+    return SyncTarget(server, device.sync_token, device.id) if server else None
+
+
+async def standalone_status(server_setting: str, device_id: str) -> SyncStatus:
+    """The status of a counter that runs no sync task (standalone or not yet enrolled)."""
+    device = await Device.get(id=device_id)
+    configured = server_setting or device.server_url
+    mode = SyncMode.NOT_ENROLLED if configured else SyncMode.STANDALONE
+    return SyncStatus(mode=mode, waiting=await count_waiting(device_id))
+
+
+@dataclass
+class SyncService:
+    """Pushes and pulls for one enrolled counter.
+
+    Args:
+        target: server, token and device.
+        clock: stamps acknowledgements and the last success.
+        interval: seconds between rounds while all is well.
+        backoff: waits after failures.
+        timeouts: HTTP timeouts.
+        on_status: called with every new status (the app posts it to the badge).
+    """
+
+    target: SyncTarget
+    clock: Clock
+    interval: float = DEFAULT_INTERVAL
+    backoff: Backoff = field(default_factory=Backoff)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    on_status: Callable[[SyncStatus], None] | None = None
+    status: SyncStatus = field(default_factory=lambda: SyncStatus(SyncMode.STARTING))
+    _client: SyncClient | None = None
+    _wake: asyncio.Event | None = None
+
+    @property
+    def client(self) -> SyncClient:
+        """The one client of this service (its session lives as long as the service)."""
+        if self._client is None:
+            self._client = SyncClient(self.target.server, self.target.token, timeouts=self.timeouts)
+        return self._client
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        if self._client is not None:
+            await self._client.close()
+
+    async def sync_once(self) -> RoundReport:
+        """Push the outbox, then pull; update the status either way.
+
+        Raises:
+            SyncError: the round failed (the status says so too).
+        """
+        device_id = self.target.device_id
+        try:
+            pushed = await push_outbox(self.client, device_id=device_id, clock=self.clock)
+            pulled = await pull_changes(self.client, device_id=device_id, clock=self.clock)
+            if pulled.resnapshot and await probe_ack(
+                self.client, device_id=device_id, clock=self.clock
+            ):
+                pushed = await push_outbox(self.client, device_id=device_id, clock=self.clock)
+        except SyncError as error:
+            await self._publish(error=error)
+            raise
+        await self._publish(success=True)
+        return RoundReport(pushed, pulled)
+
+    def nudge(self) -> None:
+        """Start the next round now (something was just posted)."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def run(self) -> None:
+        """Sync until cancelled: rounds with ``interval`` between them, backoff after failures."""
+        self._wake = asyncio.Event()
+        await self._publish()
+        try:
+            while True:
+                try:
+                    await self.sync_once()
+                    self.backoff.reset()
+                    delay = self.interval
+                except SyncError as error:
+                    delay = self.backoff.next_delay()
+                    log.info("sync failed (%s); next try in %.1f s", error.code, delay)
+                await self._sleep(delay)
+        finally:
+            await self.close()
+
+    async def _sleep(self, seconds: float) -> None:
+        assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        self._wake.clear()
+
+    async def _publish(self, *, success: bool = False, error: SyncError | None = None) -> None:
+        """Refresh the status from the store and tell the listener."""
+        alarm = await get_alarm()
+        waiting = await count_waiting(self.target.device_id)
+        last = self.clock.now() if success else self.status.last_success
+        if last is None:
+            # After a restart the last success is the last pull that went through.
+            last = (await SyncState.get(id=1)).last_pull_at
+        mode = self._mode(alarm, success, error)
+        self.status = replace(
+            self.status, mode=mode, waiting=waiting, last_success=last, alarm=alarm, error=error
+        )
+        if self.on_status is not None:
+            self.on_status(self.status)
+
+    def _mode(self, alarm: str, success: bool, error: SyncError | None) -> SyncMode:
+        if alarm:
+            return SyncMode.ALARM
+        if error is not None:
+            return SyncMode.OFFLINE
+        if success:
+            return SyncMode.ONLINE
+        return self.status.mode
+
+
+__all__ = [
+    "DEFAULT_INTERVAL",
+    "RoundReport",
+    "SyncMode",
+    "SyncService",
+    "SyncStatus",
+    "SyncTarget",
+    "find_target",
+    "standalone_status",
+]
