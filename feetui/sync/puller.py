@@ -28,7 +28,7 @@ from feetui.clock import Clock
 from feetui.core.errors import N_
 from feetui.db.search_index import index_units
 from feetui.sync.client import SyncClient, SyncError
-from feetui.sync.foreign import store_foreign_record
+from feetui.sync.foreign import project_pending, store_foreign_record
 from feetui.sync.master import (
     MASTER_ENTITIES,
     MasterDataError,
@@ -185,12 +185,20 @@ async def _all_unit_ids(conn: BaseDBAsyncClient) -> list[str]:
 async def _apply_changes(
     conn: BaseDBAsyncClient, changes: tuple[Change, ...], device_id: str, now: datetime
 ) -> tuple[int, int]:
-    """Apply changes in log order; re-index the units they touched. Returns (applied, skipped)."""
+    """Apply changes in log order; re-index the units they touched. Returns (applied, skipped).
+
+    Foreign records waiting for master data are tried again when the changes brought some.
+    """
     touched: set[str] = set()
     applied = skipped = 0
+    master = False
     for change in changes:
         try:
-            touched |= await _apply_change(conn, change, device_id, now)
+            if change.entity == "journal":
+                await store_foreign_record(conn, change.data, own_device_id=device_id)
+            else:
+                touched |= await _apply_master(conn, change, now)
+                master = True
         except (MasterDataError, ProtocolError) as error:
             skipped += 1
             log.warning(
@@ -200,15 +208,12 @@ async def _apply_changes(
         applied += 1
     if touched:
         await index_units(sorted(touched))
+    if master:
+        await project_pending(conn, own_device_id=device_id)
     return applied, skipped
 
 
-async def _apply_change(
-    conn: BaseDBAsyncClient, change: Change, device_id: str, now: datetime
-) -> set[str]:
-    if change.entity == "journal":
-        await store_foreign_record(conn, change.data, own_device_id=device_id)
-        return set()
+async def _apply_master(conn: BaseDBAsyncClient, change: Change, now: datetime) -> set[str]:
     if change.entity in MASTER_ENTITIES and change.op in ("upsert", "delete"):
         return await apply_master_change(conn, change.entity, change.op, change.data, now=now)
     raise MasterDataError(

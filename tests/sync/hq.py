@@ -92,8 +92,22 @@ class LiveHq:
         return code
 
     async def publish(self, entity: str, data: dict[str, Any], site: str = "S1") -> None:
-        """Put one master-data record in the change log of ``site``."""
+        """Put one master-data record in the change log of ``site`` (a charge also in HQ's own
+        charges, as its bill run does)."""
         async with self.db.transaction() as tx:
+            if entity == "charge":
+                await tx.execute(
+                    "INSERT INTO charges (id, site_id, unit_id, fee_item_id, period, amount_fen,"
+                    " due_date, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'bill', ?)",
+                    data["id"],
+                    self.sites[site],
+                    data["unit_id"],
+                    data["fee_item_id"],
+                    data["period"],
+                    data["amount_fen"],
+                    data["due_date"],
+                    iso(self.clock()),
+                )
             await append_change(
                 tx,
                 site_id=self.sites[site],

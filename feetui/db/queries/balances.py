@@ -124,11 +124,27 @@ async def get_charge_balance(charge_id: str) -> ChargeBalance | None:
     return _balance(rows[0]) if rows else None
 
 
+_PREPAID = """
+SELECT COALESCE((SELECT SUM(amount_fen) FROM prepaid_entry WHERE unit_id = ?), 0)
+     + COALESCE((SELECT SUM(MAX(paid - due, 0)) FROM (
+         SELECT c.amount_fen - COALESCE((SELECT SUM(j.amount_fen) FROM adjustment j
+                                         WHERE j.charge_id = c.id
+                                           AND j.kind != 'late_fee_waiver'), 0) AS due,
+                COALESCE((SELECT SUM(a.amount_fen) FROM allocation a
+                          WHERE a.charge_id = c.id), 0) AS paid
+         FROM charge c WHERE c.unit_id = ?)), 0)
+"""
+
+
 async def get_prepaid_balance(unit_id: str) -> Money:
-    """The unit's prepaid balance: the sum of its prepaid entries."""
-    _, rows = await connections.get("default").execute_query(
-        "SELECT COALESCE(SUM(amount_fen), 0) FROM prepaid_entry WHERE unit_id = ?", [unit_id]
-    )
+    """The unit's prepaid balance: the sum of its prepaid entries, plus what its charges were
+    paid beyond their amount.
+
+    A charge is paid beyond its amount only when two counters took money for it while offline
+    (RELIABILITY R13): both payments stand, and the excess is the unit's to spend, on every
+    counter alike, because every counter holds the same allocations.
+    """
+    _, rows = await connections.get("default").execute_query(_PREPAID, [unit_id, unit_id])
     return Money(rows[0][0])
 
 
