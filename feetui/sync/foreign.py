@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from feetui.db.models import Allocation, Charge, Payment, PrepaidEntry, Tender
+from feetui.sync.projections import PROJECTED_TABLES, PROJECTORS
 from feetui.sync.protocol import parse_record
 
 log = logging.getLogger(__name__)
@@ -35,8 +34,6 @@ _INSERT = (
     "INSERT INTO journal_entry (id, device_id, seq, record_id, kind, payload_json, prev_hash,"
     " hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
-
-Projector = Callable[[BaseDBAsyncClient, dict[str, Any], datetime], Awaitable[bool]]
 
 
 async def store_foreign_record(
@@ -61,7 +58,7 @@ async def store_foreign_record(
     if not record.hash_ok():
         # HQ raises the chain-break exception for it; here it is only kept as received.
         log.warning("foreign record %s of %s fails its hash", record.record_id, record.device_id)
-    created_at = _created_at(record.payload)
+    created_at = created_at_of(record.payload)
     values = [
         record.record_id,
         record.device_id,
@@ -89,7 +86,7 @@ async def project(
     if projector is None:
         return True
     try:
-        return await projector(conn, payload, _created_at(payload))
+        return await projector(conn, payload, created_at_of(payload))
     except (KeyError, TypeError, ValueError) as error:
         # A payload of another shape than this version reads: kept, logged, never blocking.
         log.warning("foreign %s %s not projected: %r", kind, record_id, error)
@@ -113,118 +110,7 @@ async def project_pending(conn: BaseDBAsyncClient, *, own_device_id: str) -> int
     return waiting
 
 
-async def _payment(conn: BaseDBAsyncClient, p: dict[str, Any], created_at: datetime) -> bool:
-    """Another counter's payment, row for row as it wrote it (no receipt-number row)."""
-    if await Payment.filter(id=p["id"]).using_db(conn).exists():
-        return True
-    if not await _references_present(conn, p):
-        return False
-    late = [row for row in p.get("late_fee_charges", []) if not await _charge_exists(conn, row)]
-    if late:
-        await Charge.bulk_create(
-            [
-                Charge(
-                    **{**row, "due_date": date.fromisoformat(row["due_date"])},
-                    origin_device_id=p["device_id"],
-                    created_at=created_at,
-                )
-                for row in late
-            ],
-            using_db=conn,
-        )
-    await Payment.create(
-        using_db=conn,
-        id=p["id"],
-        device_id=p["device_id"],
-        shift_id=p["shift_id"],
-        unit_id=p["unit_id"],
-        cashier_id=p["cashier_id"],
-        payer_name=p.get("payer_name", ""),
-        business_date=date.fromisoformat(p["business_date"]),
-        created_at=created_at,
-        total_fen=p["total_fen"],
-        prepaid_credit_fen=p.get("prepaid_credit_fen", 0),
-        prepaid_used_fen=p.get("prepaid_used_fen", 0),
-        receipt_no=str(p.get("receipt_no", "")),
-    )
-    await _payment_children(conn, p, created_at)
-    return True
-
-
-async def _payment_children(
-    conn: BaseDBAsyncClient, p: dict[str, Any], created_at: datetime
-) -> None:
-    payment_id = p["id"]
-    tender_fields = ("id", "method", "amount_fen", "tendered_fen", "change_fen", "reference")
-    await Tender.bulk_create(
-        [
-            Tender(
-                payment_id=payment_id,
-                shift_id=p["shift_id"],
-                **{k: t[k] for k in tender_fields if k in t},
-            )
-            for t in p["tenders"]
-        ],
-        using_db=conn,
-    )
-    if p.get("allocations"):
-        await Allocation.bulk_create(
-            [
-                Allocation(
-                    id=a["id"],
-                    payment_id=payment_id,
-                    charge_id=a["charge_id"],
-                    amount_fen=a["amount_fen"],
-                )
-                for a in p["allocations"]
-            ],
-            using_db=conn,
-        )
-    if p.get("prepaid_entries"):
-        await PrepaidEntry.bulk_create(
-            [
-                PrepaidEntry(
-                    id=e["id"],
-                    unit_id=p["unit_id"],
-                    payment_id=payment_id,
-                    kind=e["kind"],
-                    amount_fen=e["amount_fen"],
-                    created_at=created_at,
-                )
-                for e in p["prepaid_entries"]
-            ],
-            using_db=conn,
-        )
-
-
-async def _references_present(conn: BaseDBAsyncClient, p: dict[str, Any]) -> bool:
-    """The unit, the cashier and every charge the payment pays are known here."""
-    made_here = {row["id"] for row in p.get("late_fee_charges", [])}
-    wanted = {a["charge_id"] for a in p.get("allocations", [])} - made_here
-    wanted |= {row["parent_id"] for row in p.get("late_fee_charges", []) if row.get("parent_id")}
-    checks = [
-        ("unit", [p["unit_id"]]),
-        ("user", [p["cashier_id"]]),
-        ("charge", sorted(wanted)),
-    ]
-    for table, ids in checks:
-        if ids and await _count(conn, table, ids) != len(ids):
-            log.info("foreign payment %s waits for its %s", p["id"], table)
-            return False
-    return True
-
-
-async def _count(conn: BaseDBAsyncClient, table: str, ids: list[str]) -> int:
-    marks = ",".join("?" * len(ids))
-    _, rows = await conn.execute_query(f"SELECT count(*) FROM {table} WHERE id IN ({marks})", ids)
-    return int(rows[0][0])
-
-
-async def _charge_exists(conn: BaseDBAsyncClient, row: dict[str, Any]) -> bool:
-    return await Charge.filter(id=row["id"]).using_db(conn).exists()
-
-
-def _created_at(payload: dict[str, Any]) -> datetime:
+def created_at_of(payload: dict[str, Any]) -> datetime:
     """The record's own ``created_at`` (aware UTC), or the epoch's start when it has none."""
     text = payload.get("created_at")
     if isinstance(text, str):
@@ -237,9 +123,4 @@ def _created_at(payload: dict[str, Any]) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-PROJECTORS: dict[str, Projector] = {"payment": _payment}
-"""Foreign record kinds written into the posted tables, by kind."""
-PROJECTED_TABLES = {"payment": "payment"}
-"""The table holding a projected record of each kind under the record's id."""
-
-__all__ = ["PROJECTED_TABLES", "PROJECTORS", "project", "project_pending", "store_foreign_record"]
+__all__ = ["created_at_of", "project", "project_pending", "store_foreign_record"]

@@ -32,6 +32,7 @@ class Community:
     cashier_id: str
     supervisor_id: str
     fee_item_id: str
+    one_off_item_id: str
     units: list[str] = field(default_factory=list)
     charges: dict[str, list[str]] = field(default_factory=dict)
     """Charges per unit, oldest first."""
@@ -42,7 +43,7 @@ async def publish_community(
 ) -> Community:
     """Publish users, one fee item, units and their charges to HQ's change log for ``S1``."""
     site = hq.sites["S1"]
-    community = Community(site, ids.new_str(), ids.new_str(), ids.new_str())
+    community = Community(site, ids.new_str(), ids.new_str(), ids.new_str(), ids.new_str())
     for user_id, code, name, role, pin in (
         (community.cashier_id, CASHIER_CODE, "李收银", "cashier", CASHIER_PIN),
         (community.supervisor_id, SUPERVISOR_CODE, "王主管", "supervisor", SUPERVISOR_PIN),
@@ -67,6 +68,17 @@ async def publish_community(
             "name": "物业费",
             "kind": "area",
             "rate_fen": 250,
+        },
+    )
+    await hq.publish(
+        "fee_item",
+        {
+            "id": community.one_off_item_id,
+            "site_id": site,
+            "code": "CARD",
+            "name": "门禁卡工本费",
+            "kind": "one_off",
+            "rate_fen": 2000,
         },
     )
     for number in range(units):
