@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
     disable = _command(user_sub, "disable", "disable a user", _users_disable)
     disable.add_argument("code")
+    units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
+    units.add_argument("file", help="columns: site, unit, area, owner, phone, plates")
     return parser
 
 
@@ -230,6 +232,29 @@ async def _users_disable(args: argparse.Namespace, settings: Settings) -> int:
         await db.close()
     print(f"user {args.code} disabled" if done else f"no active user {args.code}")
     return 0 if done else 1
+
+
+async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from sync_server.clock import utc_now
+    from sync_server.services.imports import import_units
+
+    db = await _open(settings)
+    try:
+        report = await import_units(db, Path(args.file), now=utc_now())
+    finally:
+        await db.close()
+    if not report.ok:
+        print(f"nothing imported: {len(report.errors)} problem(s)", file=sys.stderr)
+        for line in report.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(
+        f"imported: {report.units_created} new unit(s), {report.units_updated} updated,"
+        f" {report.vehicles} plate(s)"
+    )
+    return 0
 
 
 __all__ = ["build_parser", "main"]

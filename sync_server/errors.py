@@ -15,7 +15,7 @@ class ApiError(Exception):
         **params: values for the placeholders.
     """
 
-    def __init__(self, status: int, code: str, message: str, **params: Any) -> None:
+    def __init__(self, status: int, code: str, message: str, /, **params: Any) -> None:
         super().__init__(message.format(**params) if params else message)
         self.status = status
         self.code = code
@@ -29,12 +29,12 @@ def unauthorized(
     return ApiError(401, code, message)
 
 
-def forbidden(code: str, message: str, **params: Any) -> ApiError:
+def forbidden(code: str, message: str, /, **params: Any) -> ApiError:
     """403: authenticated, but not allowed to do this."""
     return ApiError(403, code, message, **params)
 
 
-def bad_request(code: str, message: str, **params: Any) -> ApiError:
+def bad_request(code: str, message: str, /, **params: Any) -> ApiError:
     """400: the request itself is wrong."""
     return ApiError(400, code, message, **params)
 
