@@ -56,6 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
     disable = _command(user_sub, "disable", "disable a user", _users_disable)
     disable.add_argument("code")
+    items = _command(sub, "fee-items", "manage fee items", None)
+    item_sub = items.add_subparsers(dest="action", required=True)
+    add_item = _command(item_sub, "add", "add a fee item to a site", _fee_items_add)
+    add_item.add_argument("--site", required=True)
+    add_item.add_argument("--code", required=True)
+    add_item.add_argument("--name", required=True)
+    add_item.add_argument("--kind", required=True, choices=("area", "fixed", "metered", "one_off"))
+    add_item.add_argument(
+        "--rate-fen", type=int, required=True, help="fen per m²/month, month or unit"
+    )
+    add_item.add_argument("--due-day", type=int, default=28)
+    add_item.add_argument("--scope", choices=("unit", "vehicle"), default="unit")
+    bill = _command(sub, "bill", "bill a month from the fee items (once per period)", _bill)
+    bill.add_argument("--period", required=True, help="YYYY-MM")
     units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
     units.add_argument("file", help="columns: site, unit, area, owner, phone, plates")
     return parser
@@ -232,6 +246,46 @@ async def _users_disable(args: argparse.Namespace, settings: Settings) -> int:
         await db.close()
     print(f"user {args.code} disabled" if done else f"no active user {args.code}")
     return 0 if done else 1
+
+
+async def _fee_items_add(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.billing import NewFeeItem, add_fee_item
+
+    item = NewFeeItem(
+        args.site, args.code, args.name, args.kind, args.rate_fen, args.due_day, args.scope
+    )
+    db = await _open(settings)
+    try:
+        item_id = await add_fee_item(db, item, now=utc_now())
+    finally:
+        await db.close()
+    print(f"fee item {args.code} added to {args.site}: {item_id}")
+    return 0
+
+
+async def _bill(args: argparse.Namespace, settings: Settings) -> int:
+    import re
+
+    from feetui.core.money import Money
+    from sync_server.clock import utc_now
+    from sync_server.services.billing import bill_period
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
+        print("error: --period must be YYYY-MM", file=sys.stderr)
+        return 2
+    db = await _open(settings)
+    try:
+        runs = await bill_period(db, period=args.period, now=utc_now())
+    finally:
+        await db.close()
+    for run in runs:
+        if run.already_billed:
+            print(f"{run.site} {run.period}: already billed, nothing done")
+        else:
+            total = Money(run.total_fen).yuan_text(grouping=True)
+            print(f"{run.site} {run.period}: {run.charges} charge(s), ¥{total}")
+    return 0
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:

@@ -108,7 +108,12 @@ V1 = [
         expected_fen {bigint}, counted_fen {bigint})""",
 ]
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [(1, "initial schema", V1)]
+V2 = ["ALTER TABLE fee_items ADD COLUMN scope TEXT NOT NULL DEFAULT 'unit'"]
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "initial schema", V1),
+    (2, "fee item scope: per unit or per vehicle", V2),
+]
 """``(version, name, statements)``, applied in order, each in its own transaction."""
 
 

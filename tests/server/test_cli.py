@@ -120,3 +120,31 @@ async def test_serve_answers_on_127_0_0_1(db_arg: list[str]) -> None:
     finally:
         process.terminate()
         await process.wait()
+
+
+def test_bill_charges_each_period_once_from_fee_items_and_units(
+    db_arg: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "sites", "add", "LJY", "绿景苑", *db_arg)
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "site,unit,area,owner,phone,plates\n"
+        "LJY,1-1-101,89.50,张三丰,,京A12345\n"
+        "LJY,1-1-102,120.33,李四,,\n",
+        encoding="utf-8",
+    )
+    assert _run(capsys, "import-units", str(units), *db_arg)[0] == 0
+    for args in (
+        ["--code", "PF", "--name", "物业费", "--kind", "area", "--rate-fen", "250"],
+        ["--code", "PK", "--name", "停车费", "--kind", "fixed", "--rate-fen", "15000", "--scope",
+         "vehicle"],
+        ["--code", "RB", "--name", "垃圾费", "--kind", "fixed", "--rate-fen", "1000"],
+    ):  # fmt: skip
+        assert _run(capsys, "fee-items", "add", "--site", "LJY", *args, *db_arg)[0] == 0
+    code, out, _ = _run(capsys, "bill", "--period", "2026-11", *db_arg)
+    # 89.50 m² × ¥2.50 = ¥223.75; 120.33 m² × ¥2.50 = ¥300.825 → ¥300.83 (half up);
+    # one car × ¥150; two units × ¥10.
+    assert (code, out.strip()) == (0, "LJY 2026-11: 5 charge(s), ¥694.58")
+    code, out, _ = _run(capsys, "bill", "--period", "2026-11", *db_arg)
+    assert out.strip() == "LJY 2026-11: already billed, nothing done"
+    assert _run(capsys, "bill", "--period", "2026-13", *db_arg)[0] == 2
