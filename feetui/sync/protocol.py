@@ -15,10 +15,11 @@ ends compute the same canonical JSON.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from feetui.core.errors import InputError
@@ -187,17 +188,49 @@ def check_payload(payload: Any, field: str = "payload") -> dict[str, Any]:
     Raises:
         ProtocolError: the first problem, naming its dotted field.
     """
+    check_payload_shape(payload, field)
+    check_payload_size(canonical_json(payload), field)
+    return payload
+
+
+def check_payload_shape(payload: Any, field: str = "payload") -> dict[str, Any]:
+    """The JSON rules of :func:`check_payload` without the size (which needs the canonical text)."""
     if not isinstance(payload, dict):
         raise _wrong_type(field, "a JSON object")
-    _check_json_value(payload, field, 0)
-    if len(canonical_json(payload).encode("utf-8")) > MAX_PAYLOAD_BYTES:
+    # The quick walk builds no field names; only a payload that fails it is walked again to name
+    # the first problem.
+    if not _json_ok(payload, 0):
+        _check_json_value(payload, field, 0)
+    return payload
+
+
+def _json_ok(value: Any, depth: int) -> bool:
+    if depth > MAX_PAYLOAD_DEPTH:
+        return False
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -MAX_INT <= value <= MAX_INT
+    if kind is dict:
+        return all(type(k) is str and _json_ok(v, depth + 1) for k, v in value.items())
+    if kind is list:
+        return all(_json_ok(v, depth + 1) for v in value)
+    return False
+
+
+def check_payload_size(payload_json: str, field: str = "payload") -> None:
+    """Refuse a canonical payload text above ``MAX_PAYLOAD_BYTES``."""
+    # A character is at most 4 bytes in UTF-8: short texts need no encoding to be judged.
+    if len(payload_json) * 4 <= MAX_PAYLOAD_BYTES:
+        return
+    if len(payload_json.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         raise _fail(
             "payload_too_large",
             "{field} is larger than {maximum} bytes",
             field=field,
             maximum=MAX_PAYLOAD_BYTES,
         )
-    return payload
 
 
 def _check_json_value(value: Any, field: str, depth: int) -> None:
@@ -237,20 +270,40 @@ class WireRecord:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    payload_json: str = field(init=False, compare=False, repr=False)
+    """The canonical JSON of the payload, the text the hash covers (computed once)."""
 
-    @property
-    def payload_json(self) -> str:
-        """The canonical JSON of the payload, the text the hash covers."""
-        return canonical_json(self.payload)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "payload_json", canonical_json(self.payload))
+
+    @classmethod
+    def stored(
+        cls, *, device_id: str, seq: int, record_id: str, kind: str, payload_json: str,
+        prev_hash: str, hash: str,
+    ) -> WireRecord:  # fmt: skip
+        """A record read back from a store that kept its canonical payload text.
+
+        The text is trusted to be canonical (the store wrote ``payload_json`` itself), so it is
+        parsed, not re-serialised: reading back a journal costs one ``json.loads`` per record.
+        """
+        record = object.__new__(cls)
+        values = {
+            "device_id": device_id, "seq": seq, "record_id": record_id, "kind": kind,
+            "payload": json.loads(payload_json), "prev_hash": prev_hash, "hash": hash,
+            "payload_json": payload_json,
+        }  # fmt: skip
+        for name, value in values.items():
+            object.__setattr__(record, name, value)
+        return record
 
     def expected_hash(self) -> str:
         """The hash this record's content really has."""
-        return record_hash(
+        return entry_hash(
             device_id=self.device_id,
             seq=self.seq,
             record_id=self.record_id,
             kind=self.kind,
-            payload=self.payload,
+            payload_json=self.payload_json,
             prev_hash=self.prev_hash,
         )
 
@@ -309,15 +362,17 @@ def parse_record(obj: Any, where: str = "record") -> WireRecord:
     kind = get_str(data, "kind", field=f"{where}.kind", max_length=40)
     if not KIND_PATTERN.match(kind):
         raise _fail("bad_value", "{field} must be snake_case", field=f"{where}.kind")
-    return WireRecord(
+    record = WireRecord(
         device_id=get_uuid(data, "device_id", field=f"{where}.device_id"),
         seq=get_int(data, "seq", field=f"{where}.seq", minimum=1),
         record_id=get_uuid(data, "record_id", field=f"{where}.record_id", version=7),
         kind=kind,
-        payload=check_payload(data["payload"], f"{where}.payload"),
+        payload=check_payload_shape(data["payload"], f"{where}.payload"),
         prev_hash=get_hex64(data, "prev_hash", field=f"{where}.prev_hash"),
         hash=get_hex64(data, "hash", field=f"{where}.hash"),
     )
+    check_payload_size(record.payload_json, f"{where}.payload")
+    return record
 
 
 def first_difference(stored: WireRecord, incoming: WireRecord) -> str | None:
@@ -693,6 +748,8 @@ __all__ = [
     "WireRecord",
     "check_fields",
     "check_payload",
+    "check_payload_shape",
+    "check_payload_size",
     "error_body",
     "first_difference",
     "make_record",

@@ -20,6 +20,7 @@ from typing import Any
 
 from feetui.core.journal import ChainEntry, verify_chain
 from feetui.sync.protocol import (
+    RECORD_FIELDS,
     STATUS_CONFLICT,
     STATUS_CREATED,
     STATUS_EXISTS,
@@ -77,25 +78,33 @@ async def apply_push(
     async with db.transaction() as tx:
         head = await _lock_device(tx, request.device_id)
         created_ids = await _insert(tx, request.records, site_id=head.site_id, at=at)
-        results, created, found = await _classify(tx, request.records, created_ids)
+        results, created = await _classify(tx, request.records, created_ids)
         problems = _conflict_exceptions(head, request.records, results)
         if problems:
             await _raise_alarm(tx, head.device_id, problems[0], at)
         problems += await consolidate.project(
             tx, created, site_id=head.site_id, now=now, settings=settings
         )
-        ack, chain_problems = await _advance(tx, head, now=now, settings=settings)
+        ack, chain_problems = await _advance(tx, head, created, now=now, settings=settings)
         await record_exceptions(tx, problems + chain_problems, at=at)
         await append_changes(
             tx,
             [
-                (head.site_id, "journal", "upsert", r.record_id, r.to_json(), r.device_id, at)
+                (head.site_id, "journal", "upsert", r.record_id, _record_text(r), r.device_id, at)
                 for r in created
             ],
         )
         await tx.execute("UPDATE devices SET last_push_at = ? WHERE id = ?", at, head.device_id)
-    del found
     return PushResponse(request.device_id, ack, tuple(results))
+
+
+def _record_text(record: WireRecord) -> str:
+    """The record as change-log JSON, reusing its canonical payload text (no second encoding)."""
+    head = json.dumps(
+        {name: getattr(record, name) for name in RECORD_FIELDS if name != "payload"},
+        separators=(",", ":"),
+    )
+    return head[:-1] + ',"payload":' + record.payload_json + "}"
 
 
 async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:
@@ -140,7 +149,7 @@ async def _insert(tx: Tx, records: tuple[WireRecord, ...], *, site_id: str, at: 
 
 async def _classify(
     tx: Tx, records: tuple[WireRecord, ...], created_ids: set[str]
-) -> tuple[list[RecordResult], list[WireRecord], dict[str, WireRecord]]:
+) -> tuple[list[RecordResult], list[WireRecord]]:
     """Decide created / exists / conflict for each record, in batch order."""
     others = [r for r in records if r.record_id not in created_ids]
     by_id, by_seq = await _stored(tx, others)
@@ -158,7 +167,7 @@ async def _classify(
         field = first_difference(stored, record)
         status = STATUS_EXISTS if field is None else STATUS_CONFLICT
         results.append(RecordResult(record.record_id, record.seq, status, field))
-    return results, created, by_id
+    return results, created
 
 
 async def _stored(
@@ -185,14 +194,14 @@ async def _stored(
 
 
 def _wire(row: Row) -> WireRecord:
-    return WireRecord(
-        row["device_id"],
-        row["seq"],
-        row["record_id"],
-        row["kind"],
-        json.loads(row["payload"]),
-        row["prev_hash"],
-        row["hash"],
+    return WireRecord.stored(
+        device_id=row["device_id"],
+        seq=row["seq"],
+        record_id=row["record_id"],
+        kind=row["kind"],
+        payload_json=row["payload"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
     )
 
 
@@ -225,28 +234,34 @@ async def _raise_alarm(tx: Tx, device_id: str, problem: Exception_, at: str) -> 
 
 
 async def _advance(
-    tx: Tx, head: DeviceHead, *, now: datetime, settings: Settings
+    tx: Tx, head: DeviceHead, created: list[WireRecord], *, now: datetime, settings: Settings
 ) -> tuple[int, list[Exception_]]:
     """Move the acknowledgement over contiguous held sequences, verifying as it goes."""
     ack, ack_hash, created_at = head.ack_seq, head.ack_hash, head.ack_created_at
+    in_memory = {r.seq: r for r in created}
     problems: list[Exception_] = []
     while True:
-        rows = await tx.fetch(
-            f"SELECT {RECORD_COLUMNS} FROM journal WHERE device_id = ? AND seq > ?"
-            f" ORDER BY seq LIMIT {ADVANCE_PAGE}",
-            head.device_id,
-            ack,
-        )
-        run = _contiguous([_wire(row) for row in rows], ack + 1)
-        if not run:
+        # Only the numbers are read to find the run; records of this batch are not read back.
+        seqs = [
+            int(row["seq"])
+            for row in await tx.fetch(
+                "SELECT seq FROM journal WHERE device_id = ? AND seq > ?"
+                f" ORDER BY seq LIMIT {ADVANCE_PAGE}",
+                head.device_id,
+                ack,
+            )
+        ]
+        count = _contiguous_count(seqs, ack + 1)
+        if count == 0:
             break
+        run = await _records(tx, head.device_id, seqs[:count], in_memory)
         problems += _verify(head, run, ack + 1, ack_hash)
         problems += await consolidate.check_sequence(
             tx, head, run, previous_created_at=created_at, now=now, settings=settings
         )
         ack, ack_hash = run[-1].seq, run[-1].hash
         created_at = consolidate.created_at_of(run[-1]) or created_at
-        if len(run) < len(rows) or len(rows) < ADVANCE_PAGE:
+        if count < len(seqs) or len(seqs) < ADVANCE_PAGE:
             break
     if ack != head.ack_seq:
         await tx.execute(
@@ -261,14 +276,32 @@ async def _advance(
     return ack, problems
 
 
-def _contiguous(records: list[WireRecord], first_seq: int) -> list[WireRecord]:
-    """The leading records whose sequences run ``first_seq, first_seq + 1, ...`` without a hole."""
-    run: list[WireRecord] = []
-    for record in records:
-        if record.seq != first_seq + len(run):
+def _contiguous_count(seqs: list[int], first_seq: int) -> int:
+    """How many leading numbers run ``first_seq, first_seq + 1, ...`` without a hole."""
+    count = 0
+    for seq in seqs:
+        if seq != first_seq + count:
             break
-        run.append(record)
-    return run
+        count += 1
+    return count
+
+
+async def _records(
+    tx: Tx, device_id: str, seqs: list[int], in_memory: dict[int, WireRecord]
+) -> list[WireRecord]:
+    """The records of ``seqs`` in order: from this batch when there, else from the journal."""
+    missing = [seq for seq in seqs if seq not in in_memory]
+    found = dict(in_memory)
+    for start in range(0, len(missing), 500):
+        chunk = missing[start : start + 500]
+        rows = await tx.fetch(
+            f"SELECT {RECORD_COLUMNS} FROM journal WHERE device_id = ?"
+            f" AND seq IN ({','.join('?' * len(chunk))})",
+            device_id,
+            *chunk,
+        )
+        found.update((int(row["seq"]), _wire(row)) for row in rows)
+    return [found[seq] for seq in seqs]
 
 
 def _verify(

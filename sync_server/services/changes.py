@@ -39,7 +39,11 @@ async def append_changes(tx: Tx, rows: Sequence[tuple[Any, ...]]) -> None:
     if not rows:
         return
     await lock_change_log(tx)
-    prepared = [(s, e, o, i, dumps(d), src, at) for s, e, o, i, d, src, at in rows]
+    # Data already serialised (a journal record's text) is stored as it is.
+    prepared = [
+        (s, e, o, i, d if isinstance(d, str) else dumps(d), src, at)
+        for s, e, o, i, d, src, at in rows
+    ]
     # Chunks keep the number of parameters below both databases' limits.
     for start in range(0, len(prepared), 1000):
         chunk = prepared[start : start + 1000]

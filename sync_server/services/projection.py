@@ -1,0 +1,269 @@
+"""Turn journal records into the rows of HQ's report tables: pure, no I/O.
+
+Each kind's projector reads its payload (see docs/ARCHITECTURE.md "Journal record kinds") and
+appends rows to a :class:`Rows` batch, which :mod:`sync_server.services.consolidate` then writes
+with one multi-row insert per table. A payload without what its kind needs raises
+:class:`Unprojectable`; the record stays in the journal and the caller raises an exception.
+
+Fields read: every record ``created_at``, ``business_date``, ``shift_id``, ``unit_id``; payment
+``tenders`` (``id``, ``method``, ``amount_fen``), ``allocations`` (``id``, ``charge_id``,
+``amount_fen``) and ``late_fee_charges``; void ``payment_id`` and its reversal ``tenders`` and
+``allocations``; refund ``amount_fen``, ``method``; adjustment ``charge_id``, ``amount_fen``,
+``kind``; charge ``id``, ``unit_id``, ``fee_item_id``, ``period``, ``amount_fen``, ``due_date``;
+meter_reading ``charge``; shift_open/shift_close ``id`` (or ``shift_id``), ``cashier_name``,
+``opened_at``; shift_close ``expected_fen``, ``counted_fen``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from feetui.sync.protocol import WireRecord
+
+
+class Unprojectable(ValueError):
+    """A payload lacks a field its kind needs."""
+
+
+@dataclass
+class Rows:
+    """Rows to insert for one batch of records, one list per table (tuples in column order)."""
+
+    site_id: str
+    money_lines: list[tuple[Any, ...]] = field(default_factory=list)
+    allocations: list[tuple[Any, ...]] = field(default_factory=list)
+    charges: list[tuple[Any, ...]] = field(default_factory=list)
+    voids: list[tuple[Any, ...]] = field(default_factory=list)
+    adjustments: list[tuple[Any, ...]] = field(default_factory=list)
+    shift_opens: list[tuple[Any, ...]] = field(default_factory=list)
+    shift_closes: list[tuple[Any, ...]] = field(default_factory=list)
+    charged: dict[str, WireRecord] = field(default_factory=dict)
+    """Charge ids that received allocations, with the last record that allocated to each."""
+
+    def absorb(self, other: Rows) -> None:
+        """Add the rows of ``other`` (one record's, projected whole) to this batch."""
+        for name in ("money_lines", "allocations", "charges", "voids", "adjustments",
+                     "shift_opens", "shift_closes"):  # fmt: skip
+            getattr(self, name).extend(getattr(other, name))
+        self.charged.update(other.charged)
+
+
+def text(payload: dict[str, Any], key: str, *, required: bool = True) -> str | None:
+    """A non-empty string field (``None`` when optional and absent)."""
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise Unprojectable(f"{key} missing or not text")
+    return value
+
+
+def fen(payload: dict[str, Any], key: str) -> int:
+    """An integer amount of fen."""
+    value = payload.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Unprojectable(f"{key} missing or not an integer of fen")
+    return value
+
+
+def children(payload: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """A list of child rows (empty when absent)."""
+    value = payload.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise Unprojectable(f"{key} is not a list of objects")
+    return value
+
+
+def parse_instant(value: str) -> datetime | None:
+    """An aware instant from ISO text (``Z`` or an offset), or ``None``."""
+    try:
+        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return instant if instant.tzinfo is not None else None
+
+
+def created_at_of(record: WireRecord) -> str | None:
+    """The record's ``created_at`` text, if it is a usable instant."""
+    value = record.payload.get("created_at")
+    return value if isinstance(value, str) and parse_instant(value) is not None else None
+
+
+def common(record: WireRecord) -> tuple[str, str | None, str | None]:
+    """``(business_date, shift_id, unit_id)`` of a record."""
+    day = text(record.payload, "business_date")
+    assert day is not None
+    if len(day) != 10:
+        raise Unprojectable("business_date is not YYYY-MM-DD")
+    shift_id = text(record.payload, "shift_id", required=False)
+    if shift_id is None and record.kind in ("shift_open", "shift_close"):
+        shift_id = text(record.payload, "id", required=False)
+    return day, shift_id, text(record.payload, "unit_id", required=False)
+
+
+def _line_id(child: dict[str, Any], index: int) -> str:
+    value = child.get("id")
+    return value if isinstance(value, str) and value else str(index)
+
+
+def _money(rows: Rows, record: WireRecord, kind: str, lines: list[tuple[str, str, int]]) -> None:
+    day, shift_id, unit_id = common(record)
+    for line, method, amount in lines:
+        rows.money_lines.append(
+            (record.record_id, line, kind, rows.site_id, record.device_id, day, shift_id,
+             unit_id, method, amount)
+        )  # fmt: skip
+
+
+def _allocate(rows: Rows, record: WireRecord, lines: list[tuple[str, str | None, int]]) -> None:
+    day, _shift, unit_id = common(record)
+    for line, charge_id, amount in lines:
+        rows.allocations.append(
+            (record.record_id, line, rows.site_id, record.device_id, day, unit_id, charge_id,
+             amount)
+        )  # fmt: skip
+        if charge_id is not None:
+            rows.charged[charge_id] = record
+
+
+def _tender_lines(payload: dict[str, Any]) -> list[tuple[str, str, int]]:
+    out = []
+    for i, tender in enumerate(children(payload, "tenders")):
+        method = text(tender, "method")
+        assert method is not None
+        out.append((_line_id(tender, i), method, fen(tender, "amount_fen")))
+    return out
+
+
+def _allocation_lines(payload: dict[str, Any]) -> list[tuple[str, str | None, int]]:
+    lines: list[tuple[str, str | None, int]] = [
+        (_line_id(a, i), text(a, "charge_id"), fen(a, "amount_fen"))
+        for i, a in enumerate(children(payload, "allocations"))
+    ]
+    return lines
+
+
+def payment(rows: Rows, record: WireRecord) -> None:
+    """Tenders are money taken; allocations pay charges; the rest is prepaid credit."""
+    for charge in children(record.payload, "late_fee_charges"):
+        add_charge(rows, charge, source="late_fee", created_at=created_at_of(record))
+    _reversible(rows, record, "payment")
+
+
+def void(rows: Rows, record: WireRecord) -> None:
+    """A void carries its own negative reversal rows, on its own day and shift."""
+    day, shift_id, _unit = common(record)
+    payment_id = text(record.payload, "payment_id")
+    _reversible(rows, record, "void")
+    rows.voids.append((record.record_id, payment_id, rows.site_id, record.device_id, day, shift_id))
+
+
+def _reversible(rows: Rows, record: WireRecord, kind: str) -> None:
+    tenders = _tender_lines(record.payload)
+    allocations = _allocation_lines(record.payload)
+    # Whatever the tenders brought beyond the allocations moves the unit's prepaid balance.
+    prepaid = sum(t[2] for t in tenders) - sum(a[2] for a in allocations)
+    if prepaid:
+        allocations.append(("prepaid", None, prepaid))
+    _money(rows, record, kind, tenders)
+    _allocate(rows, record, allocations)
+
+
+def refund(rows: Rows, record: WireRecord) -> None:
+    """Prepaid balance paid back: money out, prepaid down."""
+    amount = fen(record.payload, "amount_fen")
+    method = text(record.payload, "method", required=False) or "cash"
+    _money(rows, record, "refund", [("0", method, -amount)])
+    _allocate(rows, record, [("prepaid", None, -amount)])
+
+
+def adjustment(rows: Rows, record: WireRecord) -> None:
+    """A waiver or discount lowers what a charge asks (a late-fee waiver does not)."""
+    day, _shift, unit_id = common(record)
+    amount = fen(record.payload, "amount_fen")
+    if record.payload.get("kind") == "late_fee_waiver":
+        return
+    charge_id = text(record.payload, "charge_id", required=False)
+    rows.adjustments.append(
+        (record.record_id, rows.site_id, record.device_id, day, unit_id, charge_id, amount)
+    )
+
+
+def add_charge(rows: Rows, charge: dict[str, Any], *, source: str, created_at: str | None) -> None:
+    """A charge made at a counter (one-off, metered, late fee), under its own id."""
+    rows.charges.append(
+        (text(charge, "id"), rows.site_id, text(charge, "unit_id"),
+         text(charge, "fee_item_id", required=False), text(charge, "period"),
+         fen(charge, "amount_fen"), text(charge, "due_date"),
+         text(charge, "source", required=False) or source, created_at or "")
+    )  # fmt: skip
+
+
+def charge(rows: Rows, record: WireRecord) -> None:
+    """A one-off charge added at the counter."""
+    payload = dict(record.payload)
+    payload["id"] = text(payload, "charge_id", required=False) or payload.get("id")
+    if not isinstance(payload["id"], str) or not payload["id"]:
+        payload["id"] = record.record_id
+    add_charge(rows, payload, source=record.device_id, created_at=created_at_of(record))
+
+
+def meter_reading(rows: Rows, record: WireRecord) -> None:
+    """A reading bills its usage as a nested charge."""
+    nested = record.payload.get("charge")
+    if nested is None:
+        return
+    if not isinstance(nested, dict):
+        raise Unprojectable("charge is not an object")
+    add_charge(rows, nested, source="meter", created_at=created_at_of(record))
+
+
+def cashier(payload: dict[str, Any]) -> str | None:
+    """Who worked the shift, by name."""
+    for key in ("cashier_name", "cashier"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def shift_open(rows: Rows, record: WireRecord) -> None:
+    """A shift and its cashier."""
+    day, shift_id, _unit = common(record)
+    if shift_id is None:
+        raise Unprojectable("shift_id missing")
+    opened = text(record.payload, "opened_at", required=False) or created_at_of(record)
+    rows.shift_opens.append(
+        (shift_id, rows.site_id, record.device_id, cashier(record.payload), day, opened)
+    )
+
+
+def shift_close(rows: Rows, record: WireRecord) -> None:
+    """A closed shift: expected and counted cash."""
+    day, shift_id, _unit = common(record)
+    if shift_id is None:
+        raise Unprojectable("shift_id missing")
+    expected, counted = fen(record.payload, "expected_fen"), fen(record.payload, "counted_fen")
+    closed = created_at_of(record) or "0000-00-00T00:00:00Z"
+    rows.shift_closes.append(
+        (shift_id, rows.site_id, record.device_id, day, closed, expected, counted)
+    )
+
+
+PROJECTORS: dict[str, Callable[[Rows, WireRecord], None]] = {
+    "payment": payment,
+    "void": void,
+    "refund": refund,
+    "adjustment": adjustment,
+    "charge": charge,
+    "meter_reading": meter_reading,
+    "shift_open": shift_open,
+    "shift_close": shift_close,
+}
+"""Kinds HQ projects; any other kind is kept in the journal only."""
+
+
+__all__ = ["PROJECTORS", "Rows", "Unprojectable", "common", "created_at_of", "parse_instant"]
