@@ -66,7 +66,10 @@ async def test_concurrent_shuffled_first_pushes_store_once_and_ack_never_passes_
     assert all(a["ack_seq"] <= 17 for a in answers)
     assert max(a["ack_seq"] for a in answers) == 17
     assert await hq.scalar("SELECT count(*) FROM journal") == 39
-    assert [e["seq"] for e in await hq.exceptions("seq_gap")] == [18]
+    # Depending on the order the batches were applied in, earlier holes may have opened and
+    # closed again; the one left open is the record never sent.
+    gaps = await hq.exceptions("seq_gap")
+    assert [g["seq"] for g in gaps if g["resolved_at"] is None] == [18]
     final = await hq.push(device, [held_back])
     assert final["ack_seq"] == 40
     assert await hq.scalar("SELECT count(*) FROM journal") == 40
@@ -74,7 +77,7 @@ async def test_concurrent_shuffled_first_pushes_store_once_and_ack_never_passes_
         100 + i for i in range(40)
     )
     gaps = await hq.exceptions("seq_gap")
-    assert [g["resolved_at"] is not None for g in gaps] == [True]
+    assert gaps and all(g["resolved_at"] is not None for g in gaps)
     assert await hq.exceptions("chain_break") == []
 
 
