@@ -52,6 +52,10 @@ class Ledger:
     shift: OpenedShift | None = None
     _units: int = field(default=0)
 
+    def svc_db_path(self) -> str:
+        """The database file (from the settings the services were built with)."""
+        return str(self.svc.settings.resolved_db_path())
+
     def new_id(self) -> str:
         """A fresh record id from the services' id source."""
         return self.svc.ids.new_str()
