@@ -25,6 +25,7 @@ from feetui.core.errors import N_, RuleError
 from feetui.core.money import Money
 from feetui.core.shift import count_total
 from feetui.db.models import Handover, Shift, ShiftClose
+from feetui.db.queries.reports import get_latest_shift_id
 from feetui.services.auth import sign_in
 from feetui.services.container import Services
 from feetui.services.journal import append_journal
@@ -67,14 +68,10 @@ class AcceptedHandover:
 
 async def get_pending_handover(svc: Services) -> PendingHandover | None:
     """This counter's latest shift, if it is closed and not yet handed over."""
-    latest = (
-        await Shift.filter(device_id=svc.device_id)
-        .order_by("-opened_at", "-id")
-        .prefetch_related("cashier")
-        .first()
-    )
-    if latest is None:
+    latest_id = await get_latest_shift_id(svc.device_id)
+    if latest_id is None:
         return None
+    latest = await Shift.get(id=latest_id).prefetch_related("cashier")
     close = await ShiftClose.get_or_none(shift_id=latest.id)
     if close is None or await Handover.exists(shift_id=latest.id):
         return None

@@ -263,22 +263,32 @@ async def get_method_totals(shift_id: str) -> dict[str, Money]:
     return {method: Money(fen) for method, fen in rows}
 
 
+# Shifts are ordered by their place in the device's journal, not by the PC clock, which may jump
+# backwards (R19): the journal sequence is the order in which they really happened.
+_SHIFTS_IN_ORDER = (
+    "SELECT s.id FROM shift s JOIN journal_entry j ON j.record_id = s.id "
+    "WHERE s.device_id = ? {extra} ORDER BY j.seq"
+)
+
+
 async def list_device_shifts(device_id: str, business_date: date) -> list[str]:
     """Ids of the device's shifts of a business date, in opening order (numbers them 1, 2 ...)."""
-    rows = await _rows(
-        "SELECT id FROM shift WHERE device_id = ? AND business_date = ? ORDER BY opened_at, id",
-        [device_id, business_date.isoformat()],
-    )
+    sql = _SHIFTS_IN_ORDER.format(extra="AND s.business_date = ?")
+    rows = await _rows(sql, [device_id, business_date.isoformat()])
     return [r[0] for r in rows]
+
+
+async def get_latest_shift_id(device_id: str) -> str | None:
+    """The device's most recently opened shift, or ``None`` before the first."""
+    rows = await _rows(_SHIFTS_IN_ORDER.format(extra="") + " DESC LIMIT 1", [device_id])
+    return rows[0][0] if rows else None
 
 
 async def find_shift_ids(device_id: str, *, prefix: str = "", ordinal: int = 0) -> list[str]:
     """Shifts of the device whose id starts with ``prefix``, or the ``ordinal``-th (from 1)."""
     if ordinal:
-        rows = await _rows(
-            "SELECT id FROM shift WHERE device_id = ? ORDER BY opened_at, id LIMIT 1 OFFSET ?",
-            [device_id, ordinal - 1],
-        )
+        sql = _SHIFTS_IN_ORDER.format(extra="") + " LIMIT 1 OFFSET ?"
+        rows = await _rows(sql, [device_id, ordinal - 1])
     else:
         rows = await _rows(
             "SELECT id FROM shift WHERE device_id = ? AND id >= ? AND id < ? ORDER BY id LIMIT 2",
@@ -297,6 +307,7 @@ __all__ = [
     "TenderRow",
     "find_shift_ids",
     "get_drawer_figures",
+    "get_latest_shift_id",
     "get_method_totals",
     "get_refund_totals",
     "get_waiver_total",
