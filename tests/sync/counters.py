@@ -160,9 +160,19 @@ class Counter:
         self.target: Any = None
         self.shift_id = ""
 
-    async def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` in this counter's context (its Tortoise connection)."""
-        return await asyncio.get_running_loop().create_task(coro, context=self.context)
+    async def run(self, coro: Coroutine[Any, Any, T], *, base: bool = False) -> T:
+        """Run ``coro`` as a task of this counter (its Tortoise context).
+
+        Each task gets a copy of the counter's context, as asyncio gives every task of the app a
+        copy: a transaction's connection, set in a context variable, stays the task's own.
+        ``base`` runs in the counter's context itself (opening and closing the store).
+        """
+        context = self.context if base else self.context.copy()
+        return await asyncio.get_running_loop().create_task(coro, context=context)
+
+    def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Start ``coro`` as a background task of this counter (the app's sync task)."""
+        return asyncio.get_running_loop().create_task(coro, context=self.context.copy())
 
     async def open(self) -> None:
         """Open (or reopen) the database and build the services."""
@@ -175,7 +185,7 @@ class Counter:
             settings = Settings(db_path=str(self.path), printer="none")
             self.svc = Services.build(settings, self.db, clock=self.clock)
 
-        await self.run(go())
+        await self.run(go(), base=True)
 
     async def close(self) -> None:
         """Close the database (the process 'dies' politely)."""
@@ -183,7 +193,7 @@ class Counter:
 
         if self.db is not None:
             db, self.db = self.db, None
-            await self.run(close_db(db))
+            await self.run(close_db(db), base=True)
 
     @property
     def device_id(self) -> str:
