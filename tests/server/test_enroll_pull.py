@@ -111,3 +111,52 @@ async def test_pull_refuses_bad_cursors(hq: Hq) -> None:
         response = await hq.client.get(f"/api/v1/pull{query}", headers=device.auth())
         assert response.status == 400
         assert (await response.json())["error"] == code
+
+
+async def test_pull_publishes_counter_users_fee_items_units_and_bills_of_the_site(
+    hq: Hq, tmp_path
+) -> None:
+    from sync_server.services.billing import NewFeeItem, add_fee_item, bill_period
+    from sync_server.services.imports import import_units
+    from sync_server.services.master import NewUser, add_user, disable_user
+
+    here = await hq.enroll(site="S1")
+    there = await hq.enroll(site="S2")
+    now = hq.clock()
+    await add_user(hq.db, NewUser("1001", "李收银", "cashier", ("S1",), pin="1234"), now=now)
+    await add_user(hq.db, NewUser("boss", "Boss", "admin", password="pw"), now=now)
+    await disable_user(hq.db, code="1001", now=now)
+    await add_fee_item(hq.db, NewFeeItem("S1", "PF", "物业费", "area", 250), now=now)
+    units = tmp_path / "units.csv"
+    units.write_text("site,unit,area,owner,phone,plates\nS1,3-2-1502,89.50,张三丰,,\n", "utf-8")
+    assert (await import_units(hq.db, units, now=now)).ok
+    await bill_period(hq.db, period="2026-11", now=now)
+    page = await _pull(hq, here)
+    by_entity: dict[str, list] = {}
+    for change in page["changes"]:
+        by_entity.setdefault(change["entity"], []).append(change["data"])
+    users = by_entity["user"]
+    assert [(u["code"], u["disabled"]) for u in users] == [("1001", False), ("1001", True)]
+    assert users[0]["pin_hash"].startswith("scrypt$")
+    assert [f["code"] for f in by_entity["fee_item"]] == ["PF"]
+    assert [u["code"] for u in by_entity["unit"]] == ["3-2-1502"]
+    assert [c["amount_fen"] for c in by_entity["charge"]] == [22375]
+    elsewhere = await _pull(hq, there)
+    assert {c["entity"] for c in elsewhere["changes"]} == {"site"}
+
+
+async def test_a_login_token_expires_and_dies_with_its_disabled_user(hq: Hq) -> None:
+    from sync_server.services.master import disable_user
+
+    token = await hq.user_token("mgr", role="site_manager", sites=("S1",))
+    headers = {"Authorization": f"Bearer {token}"}
+    path = "/api/v1/reports/exceptions"
+    assert (await hq.client.get(path, headers=headers)).status == 200
+    hq.clock.advance(minutes=481)
+    assert (await hq.client.get(path, headers=headers)).status == 401
+    hq.clock.advance(minutes=-481)
+    assert (await hq.client.get(path, headers=headers)).status == 200
+    await disable_user(hq.db, code="mgr", now=hq.clock())
+    assert (await hq.client.get(path, headers=headers)).status == 401
+    response = await hq.client.post("/api/v1/login", json={"code": "mgr", "password": "pw-mgr"})
+    assert (response.status, (await response.json())["error"]) == (401, "bad_credentials")
