@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +81,8 @@ RECORD_FIELDS: tuple[str, ...] = (
     "hash",
 )
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# The canonical text of a UUID (what str(uuid.UUID(...)) gives): lower-case 8-4-4-4-12 hex digits.
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -157,13 +158,9 @@ def get_str(obj: Mapping[str, Any], key: str, *, field: str, max_length: int = 2
 def get_uuid(obj: Mapping[str, Any], key: str, *, field: str, version: int | None = None) -> str:
     """A UUID in canonical lower-case text (``version`` 7 for record ids)."""
     value = get_str(obj, key, field=field, max_length=36)
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or str(parsed) != value:
+    if not UUID_TEXT.match(value):
         raise _fail("bad_value", "{field} must be a lower-case UUID", field=field)
-    if version is not None and parsed.version != version:
+    if version is not None and value[14] != f"{version:x}":
         raise _fail("bad_value", "{field} must be a UUIDv{version}", field=field, version=version)
     return value
 
@@ -205,18 +202,36 @@ def check_payload_shape(payload: Any, field: str = "payload") -> dict[str, Any]:
 
 
 def _json_ok(value: Any, depth: int) -> bool:
+    """True for a dict or list of JSON values without floats, huge integers or deep nesting."""
     if depth > MAX_PAYLOAD_DEPTH:
         return False
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        return -MAX_INT <= value <= MAX_INT
-    if kind is dict:
-        return all(type(k) is str and _json_ok(v, depth + 1) for k, v in value.items())
-    if kind is list:
-        return all(_json_ok(v, depth + 1) for v in value)
-    return False
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            return False
+        items: Any = value.values()
+    elif type(value) is list:
+        items = value
+    else:
+        return False
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if not -MAX_INT <= item <= MAX_INT:
+                return False
+        elif not _json_ok(item, depth + 1):
+            return False
+    return True
+
+
+def canonical_text(payload: dict[str, Any]) -> str:
+    """``core.journal.canonical_json`` of a payload that passed :func:`check_payload_shape`.
+
+    The same text (tests/sync/test_protocol.py holds them equal), without core's float walk:
+    the shape check has already walked the payload, and the push path is hot.
+    """
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def check_payload_size(payload_json: str, field: str = "payload") -> None:
@@ -316,6 +331,21 @@ class WireRecord:
         return {name: getattr(self, name) for name in RECORD_FIELDS}
 
 
+def _build(
+    device_id: str, seq: int, record_id: str, kind: str, payload: dict[str, Any],
+    payload_json: str, prev_hash: str, hash: str,
+) -> WireRecord:  # fmt: skip
+    """A record whose canonical payload text is already known (no second serialisation)."""
+    record = object.__new__(WireRecord)
+    for name, value in (
+        ("device_id", device_id), ("seq", seq), ("record_id", record_id), ("kind", kind),
+        ("payload", payload), ("payload_json", payload_json), ("prev_hash", prev_hash),
+        ("hash", hash),
+    ):  # fmt: skip
+        object.__setattr__(record, name, value)
+    return record
+
+
 def record_hash(
     *,
     device_id: str,
@@ -362,14 +392,16 @@ def parse_record(obj: Any, where: str = "record") -> WireRecord:
     kind = get_str(data, "kind", field=f"{where}.kind", max_length=40)
     if not KIND_PATTERN.match(kind):
         raise _fail("bad_value", "{field} must be snake_case", field=f"{where}.kind")
-    record = WireRecord(
-        device_id=get_uuid(data, "device_id", field=f"{where}.device_id"),
-        seq=get_int(data, "seq", field=f"{where}.seq", minimum=1),
-        record_id=get_uuid(data, "record_id", field=f"{where}.record_id", version=7),
-        kind=kind,
-        payload=check_payload_shape(data["payload"], f"{where}.payload"),
-        prev_hash=get_hex64(data, "prev_hash", field=f"{where}.prev_hash"),
-        hash=get_hex64(data, "hash", field=f"{where}.hash"),
+    payload = check_payload_shape(data["payload"], f"{where}.payload")
+    record = _build(
+        get_uuid(data, "device_id", field=f"{where}.device_id"),
+        get_int(data, "seq", field=f"{where}.seq", minimum=1),
+        get_uuid(data, "record_id", field=f"{where}.record_id", version=7),
+        kind,
+        payload,
+        canonical_text(payload),
+        get_hex64(data, "prev_hash", field=f"{where}.prev_hash"),
+        get_hex64(data, "hash", field=f"{where}.hash"),
     )
     check_payload_size(record.payload_json, f"{where}.payload")
     return record
@@ -746,6 +778,7 @@ __all__ = [
     "PushResponse",
     "RecordResult",
     "WireRecord",
+    "canonical_text",
     "check_fields",
     "check_payload",
     "check_payload_shape",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feetui.core.journal import GENESIS_HASH
 from feetui.sync import protocol as p
@@ -82,3 +84,26 @@ def test_pull_queries_take_plain_integers_only() -> None:
     for query in ({"cursor": "-1"}, {"cursor": "１"}, {"limit": "0"}, {"x": "1"}):
         with pytest.raises(p.ProtocolError):
             p.parse_pull_query(query)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-p.MAX_INT, p.MAX_INT) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.dictionaries(st.text(), JSON_VALUES, max_size=6))
+def test_the_fast_canonical_text_is_cores_canonical_json(payload: dict) -> None:
+    from feetui.core.journal import canonical_json
+
+    if p._json_ok(payload, 0):
+        assert p.canonical_text(payload) == canonical_json(payload)
+
+
+def test_parsed_records_carry_cores_canonical_text() -> None:
+    from feetui.core.journal import canonical_json
+
+    record = _record(name="张三丰", nested={"b": [1, "二"], "a": None})
+    assert p.parse_record(record.to_json()).payload_json == canonical_json(record.payload)
