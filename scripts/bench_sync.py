@@ -4,17 +4,20 @@
 
 For SQLite and PostgreSQL (a private cluster is started when no DSN is given and the binaries
 exist), in one run: (1) one counter pushes N hash-chained payments in batches of 500 through
-``POST /api/v1/push`` on 127.0.0.1 (validation, chain and receipt checks, projection, change log:
-the whole path); (2) four counters push N each at once; (3) the same rows go into the same
-database with a raw multi-row ``INSERT ... ON CONFLICT DO NOTHING`` and nothing else. Prints
-records/s and the ratio to the raw insert.
+``POST /api/v1/push`` of a real ``sync-server serve`` process on 127.0.0.1 (validation, chain and
+receipt checks, projection, change log: the whole path); (2) four counters push N each at once;
+(3) the same rows go into the same database with a raw multi-row
+``INSERT ... ON CONFLICT DO NOTHING`` and nothing else. Prints records/s and the ratio to the raw
+insert. Request bodies are encoded before the clock starts, as a counter's outbox would be.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import socket
+import sys
 import tempfile
 import time
 import uuid
@@ -23,17 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 
 from feetui.clock import FixedClock, IdSource
 from feetui.core.journal import GENESIS_HASH
 from feetui.sync.protocol import MAX_BATCH, WireRecord, make_record
-from sync_server.app import create_app
 from sync_server.db.connection import connect, flatten, values_clause
-from sync_server.keys import DB
 from sync_server.services.auth import create_enrollment_code
 from sync_server.services.master import add_site
-from sync_server.settings import Settings
 
 
 def _records(device_id: str, count: int) -> list[WireRecord]:
@@ -55,28 +54,31 @@ def _records(device_id: str, count: int) -> list[WireRecord]:
     return out
 
 
-async def _enroll(app: web.Application, session: aiohttp.ClientSession, base: str) -> str:
-    code, _ = await create_enrollment_code(
-        app[DB], site_code="B", name="bench", now=FixedClock().now(), hours=24
-    )
+async def _enroll(session: aiohttp.ClientSession, base: str, code: str) -> tuple[str, str]:
     device_id = str(uuid.uuid4())
     body = {"code": code, "device_id": device_id, "name": "bench"}
     async with session.post(f"{base}/api/v1/enroll", json=body) as response:
-        return device_id + " " + (await response.json())["token"]
+        return device_id, (await response.json())["token"]
+
+
+def _bodies(device_id: str, records: list[WireRecord]) -> list[bytes]:
+    """The push requests of a drained outbox, encoded before the clock starts (as a counter
+    would have them ready)."""
+    out = []
+    for start in range(0, len(records), MAX_BATCH):
+        batch = [r.to_json() for r in records[start : start + MAX_BATCH]]
+        out.append(json.dumps({"device_id": device_id, "records": batch}).encode())
+    return out
 
 
 async def _drain(
-    session: aiohttp.ClientSession, base: str, device: str, records: list[WireRecord]
+    session: aiohttp.ClientSession, base: str, device: tuple[str, str], bodies: list[bytes]
 ) -> None:
-    device_id, token = device.split()
-    n = len(records)
-    headers = {"Authorization": f"Bearer {token}"}
-    for start in range(0, n, MAX_BATCH):
-        batch = [r.to_json() for r in records[start : start + MAX_BATCH]]
-        body = {"device_id": device_id, "records": batch}
-        async with session.post(f"{base}/api/v1/push", json=body, headers=headers) as response:
-            answer = await response.json()
-            assert answer["ack_seq"] == start + len(batch), answer
+    headers = {"Authorization": f"Bearer {device[1]}", "Content-Type": "application/json"}
+    for body in bodies:
+        async with session.post(f"{base}/api/v1/push", data=body, headers=headers) as response:
+            assert response.status == 200, await response.text()
+            await response.read()
 
 
 async def _raw(url: str, n: int) -> float:
@@ -103,21 +105,47 @@ async def _raw(url: str, n: int) -> float:
         await db.close()
 
 
+async def _prepare(url: str, devices: int) -> list[str]:
+    """Migrate, add the site and make one enrolment code per counter, before the server starts."""
+    from sync_server.db.migrate import migrate
+
+    db = await connect(url)
+    try:
+        await migrate(db, now=FixedClock().now())
+        await add_site(db, code="B", name="bench", now=FixedClock().now())
+        return [
+            (await create_enrollment_code(db, site_code="B", name="b", now=FixedClock().now(),
+                                          hours=24))[0]
+            for _ in range(devices)
+        ]  # fmt: skip
+    finally:
+        await db.close()
+
+
+async def _serve(url: str, port: int) -> asyncio.subprocess.Process:
+    """The real server in its own process, as deployed; returns once it listens."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sync_server", "serve", "--port", str(port), "--db", url,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    assert process.stdout is not None
+    line = await process.stdout.readline()
+    assert b"Running on" in line, line
+    return process
+
+
 async def bench(url: str, n: int) -> dict[str, float]:
     """Records/s for one counter, four counters, and the raw insert, on the database ``url``."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    app = create_app(Settings(db=url))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    codes = await _prepare(url, 5)
+    process = await _serve(url, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        await add_site(app[DB], code="B", name="bench", now=FixedClock().now())
         async with aiohttp.ClientSession() as session:
-            devices = [await _enroll(app, session, base) for _ in range(5)]
-            queued = [_records(d.split()[0], n) for d in devices]
+            devices = [await _enroll(session, base, code) for code in codes]
+            queued = [_bodies(d[0], _records(d[0], n)) for d in devices]
             began = time.perf_counter()
             await _drain(session, base, devices[0], queued[0])
             one = n / (time.perf_counter() - began)
@@ -127,7 +155,8 @@ async def bench(url: str, n: int) -> dict[str, float]:
             )
             four = 4 * n / (time.perf_counter() - began)
     finally:
-        await runner.cleanup()
+        process.terminate()
+        await process.wait()
     return {"one": one, "four": four, "raw": await _raw(url, n)}
 
 
