@@ -11,6 +11,10 @@ A journal record travels as ``{"device_id", "seq", "record_id", "kind", "payload
 prev_hash)``; everything business-relevant lives inside ``payload`` so the hash covers it. Numbers
 in a payload are integers (money in ``*_fen``; decimals such as areas travel as strings), so both
 ends compute the same canonical JSON.
+
+Why one file past 600 lines: it is the whole contract between two programs, and the server may
+import exactly this module from ``feetui.sync`` (the import contract in pyproject.toml); splitting
+it would widen that contract.
 """
 
 from __future__ import annotations
