@@ -25,6 +25,7 @@ from datetime import date
 
 from feetui.core.errors import N_, InputError
 from feetui.core.money import Money, total
+from feetui.core.parse import normalise_digits
 
 # ---------------------------------------------------------------- ageing
 
@@ -93,6 +94,24 @@ def bucket_totals(debts: Iterable[tuple[int, Money]]) -> dict[str, Money]:
 
 
 # ---------------------------------------------------------------- months
+
+
+def parse_date(text: str) -> date:
+    """A date typed as ``YYYY-MM-DD`` (full-width digits and ``/`` or ``.`` separators too).
+
+    Raises:
+        InputError: ``date_invalid`` (param ``text``).
+    """
+    normal = normalise_digits(text or "").strip().replace("/", "-").replace(".", "-")
+    parts = normal.split("-")
+    try:
+        if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+            raise ValueError(normal)
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise InputError(
+            "date_invalid", N_("{text} is not a date: type it like 2026-12-31."), text=text
+        ) from None
 
 
 def month_of(day: date) -> str:
@@ -263,9 +282,9 @@ CHANNELS: tuple[Choice, ...] = (
     Choice("lawyer_letter", N_("Lawyer's letter")),
 )
 REASONS: tuple[Choice, ...] = (
-    Choice("unhappy_service", N_("Unhappy with the service")),
-    Choice("hardship", N_("Financial hardship")),
     Choice("forgot", N_("Forgot")),
+    Choice("hardship", N_("Financial hardship")),
+    Choice("unhappy_service", N_("Unhappy with the service")),
     Choice("refuses", N_("Refuses to pay")),
     Choice("vacant", N_("Vacant")),
     Choice("developer_dispute", N_("Dispute with the developer")),
@@ -439,6 +458,7 @@ __all__ = [
     "last_months",
     "month_of",
     "overall_rate",
+    "parse_date",
     "percent_text",
     "promise_status",
     "rate_basis_points",

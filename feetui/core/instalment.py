@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from feetui.core.arrears import add_months
+from feetui.core.arrears import add_months, parse_date
 from feetui.core.errors import N_, InputError
 from feetui.core.money import Money, total
+from feetui.core.parse import parse_amount
 
 MIN_LINES = 2
 MAX_LINES = 36
@@ -28,6 +29,33 @@ class Instalment:
 
     due_date: date
     amount: Money
+
+
+def parse_schedule(text: str, *, ceiling: Money) -> list[Instalment]:
+    """Instalments typed one a line as ``YYYY-MM-DD amount`` (blank lines are skipped).
+
+    Raises:
+        InputError: ``plan_line_invalid`` (param ``line``), or the date and amount codes of
+            :func:`feetui.core.arrears.parse_date` and :func:`feetui.core.parse.parse_amount`.
+    """
+    lines = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        parts = raw.split()
+        if not parts:
+            continue
+        if len(parts) != 2:
+            raise InputError(
+                "plan_line_invalid",
+                N_("Line {line}: type a date and an amount, like 2026-12-31 500.00."),
+                line=number,
+            )
+        lines.append(Instalment(parse_date(parts[0]), parse_amount(parts[1], ceiling=ceiling)))
+    return lines
+
+
+def schedule_text(lines: Sequence[Instalment]) -> str:
+    """Instalments as :func:`parse_schedule` reads them, one a line."""
+    return "\n".join(f"{x.due_date.isoformat()} {x.amount.yuan_text()}" for x in lines)
 
 
 def schedule_problems(debt: Money, lines: Sequence[Instalment], *, today: date) -> list[InputError]:
@@ -236,7 +264,9 @@ __all__ = [
     "InstalmentStatus",
     "PlanProgress",
     "even_schedule",
+    "parse_schedule",
     "plan_progress",
     "require_schedule",
     "schedule_problems",
+    "schedule_text",
 ]

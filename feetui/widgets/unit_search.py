@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
 from feetui.core.search import UnitHit
+from feetui.core.tags import tag_label  # resident tags (elderly ...) set at the counter
 from feetui.i18n import N_, _, format_money
 from feetui.widgets.bindings import TranslatedBindings
 
@@ -37,7 +38,7 @@ TAG_LABELS = {
 
 def tag_text(tags: tuple[str, ...]) -> str:
     """Translated labels of a unit's tags, unknown tags as they are."""
-    return " ".join(_(TAG_LABELS[tag]) if tag in TAG_LABELS else tag for tag in tags)
+    return " ".join(_(TAG_LABELS.get(tag) or tag_label(tag)) for tag in tags)
 
 
 class UnitSearch(TranslatedBindings, Vertical):

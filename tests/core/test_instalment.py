@@ -13,9 +13,11 @@ from feetui.core.instalment import (
     Instalment,
     InstalmentStatus,
     even_schedule,
+    parse_schedule,
     plan_progress,
     require_schedule,
     schedule_problems,
+    schedule_text,
 )
 from feetui.core.money import Money
 
@@ -134,3 +136,26 @@ def test_a_plan_paid_in_full_is_complete_even_when_paid_more() -> None:
     assert progress.complete
     assert progress.next is None
     assert progress.overdue == ()
+
+
+def test_a_typed_schedule_reads_back_what_was_written() -> None:
+    lines = even_schedule(Money(100_001), 3, first_due=TODAY)
+    assert parse_schedule(schedule_text(lines) + "\n\n", ceiling=DEBT) == list(lines)
+    assert parse_schedule("２０２６/12/01  ¥1,000.5", ceiling=Money(10**8)) == [
+        Instalment(date(2026, 12, 1), Money(100_050))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("2026-12-01", "plan_line_invalid"),
+        ("2026-13-01 5", "date_invalid"),
+        ("tomorrow 5", "date_invalid"),
+        ("2026-12-01 5x", "amount_has_letters"),
+    ],
+)
+def test_a_badly_typed_schedule_is_refused(text: str, code: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_schedule(text, ceiling=DEBT)
+    assert caught.value.code == code
