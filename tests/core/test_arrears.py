@@ -25,12 +25,14 @@ from feetui.core.arrears import (
     last_months,
     month_of,
     overall_rate,
+    parse_date,
     percent_text,
     promise_status,
     rate_basis_points,
     surfacing_rank,
 )
-from feetui.core.errors import InputError
+from feetui.core.errors import FeeError, InputError
+from feetui.core.instalment import Instalment
 from feetui.core.money import Money
 
 DUE = date(2026, 1, 10)
@@ -288,3 +290,36 @@ def test_promise_status_as_of_a_date(as_of: date, paid: int, status: str) -> Non
 def test_due_promises_sort_before_broken_ones_before_the_rest() -> None:
     statuses = [None, PromiseStatus.KEPT, PromiseStatus.BROKEN, PromiseStatus.DUE, "pending"]
     assert sorted(statuses, key=surfacing_rank)[:2] == [PromiseStatus.DUE, PromiseStatus.BROKEN]
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en_US"])
+def test_arrears_errors_read_well_in_every_language(lang: str) -> None:
+    from feetui import i18n
+    from feetui.core.instalment import parse_schedule, schedule_problems
+    from feetui.core.tags import change_tags
+
+    i18n.set_language(lang)
+    problems = schedule_problems(
+        Money(100), [Instalment(TODAY - timedelta(days=1), Money(0))], today=TODAY
+    )
+    failures: list[FeeError] = list(problems)
+    for fail in (
+        lambda: check_follow_up(
+            _draft(promised_date=TODAY - timedelta(days=1), promised_amount=Money(1)),
+            today=TODAY,
+            owed=Money(9),
+        ),
+        lambda: check_follow_up(_draft(said="x" * 600), today=TODAY, owed=Money(9)),
+        lambda: parse_schedule("2026-12-01", ceiling=Money(10**8)),
+        lambda: parse_date("31/12"),
+        lambda: change_tags("", wanted=["vip"]),
+        lambda: bucket_by_code("d45"),
+    ):
+        with pytest.raises(FeeError) as caught:
+            fail()
+        failures.append(caught.value)
+    for error in failures:
+        text = i18n.tr_error(error)
+        assert "{" not in text and "}" not in text, text
+        if lang == "zh_CN":
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
