@@ -130,15 +130,30 @@ async def apply_master_change(
     return await _UPSERTS[entity](conn, reader, record_id, now)
 
 
-async def _upsert(conn: BaseDBAsyncClient, model: Any, record_id: str, values: dict) -> None:
-    """Update the row with ``record_id`` or create it (master data is mutable)."""
+async def _upsert(
+    conn: BaseDBAsyncClient, model: Any, record_id: str, values: dict, unique: tuple = ()
+) -> None:
+    """Update the row with ``record_id`` or create it (master data is mutable).
+
+    HQ's record wins a clash on ``unique`` (e.g. a fee item re-created under the same code with a
+    new id): the local row holding that code steps aside, renamed and inactive, never deleted.
+    """
+    if unique:
+        clash = model.filter(**{key: values[key] for key in unique}).exclude(id=record_id)
+        for row in await clash.using_db(conn):
+            width = model._meta.fields_map["code"].max_length
+            aside: dict[str, Any] = {"code": f"{row.code}~{row.id[-6:]}"[-width:]}
+            if "active" in model._meta.fields_map:
+                aside["active"] = False
+            await model.filter(id=row.id).using_db(conn).update(**aside)
     updated = await model.filter(id=record_id).using_db(conn).update(**values)
     if not updated:
         await model.create(using_db=conn, id=record_id, **values)
 
 
 async def _site(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: datetime) -> set[str]:
-    await _upsert(conn, Site, record_id, {"code": r.text("code"), "name": r.text("name")})
+    values = {"code": r.text("code"), "name": r.text("name")}
+    await _upsert(conn, Site, record_id, values, unique=("code",))
     return set()
 
 
@@ -158,7 +173,7 @@ async def _unit(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: dateti
     owner_id = r.optional_text("owner_id")
     if owner_id is not None and await Party.filter(id=owner_id).using_db(conn).exists():
         values.update(await _owner_copy(conn, owner_id))
-    await _upsert(conn, Unit, record_id, values)
+    await _upsert(conn, Unit, record_id, values, unique=("site_id", "code"))
     return {record_id}
 
 
@@ -210,21 +225,13 @@ async def _fee_item(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: da
         "late_fee_cap_percent": r.integer("late_fee_cap_percent", 0),
         "active": r.flag("active", True),
     }
-    await _upsert(conn, FeeItem, record_id, values)
+    await _upsert(conn, FeeItem, record_id, values, unique=("site_id", "code"))
     return set()
 
 
 async def _user(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: datetime) -> set[str]:
     code = r.text("code")
     active = not r.flag("disabled", False) and r.flag("active", True)
-    # HQ's users win: a local user holding the same sign-in code steps aside (kept, disabled).
-    clash = await User.filter(code=code).exclude(id=record_id).using_db(conn).first()
-    if clash is not None:
-        await (
-            User.filter(id=clash.id)
-            .using_db(conn)
-            .update(code=f"{code}~{clash.id[-6:]}"[:16], active=False)
-        )
     values = {
         "code": code,
         "name": r.text("name"),
@@ -232,7 +239,8 @@ async def _user(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: dateti
         "pin_hash": r.text("pin_hash"),
         "active": active,
     }
-    await _upsert(conn, User, record_id, values)
+    # HQ's users win: a local user holding the same sign-in code steps aside (kept, disabled).
+    await _upsert(conn, User, record_id, values, unique=("code",))
     return set()
 
 

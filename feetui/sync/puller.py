@@ -22,6 +22,7 @@ from datetime import datetime
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from feetui.clock import Clock
@@ -204,6 +205,12 @@ async def _apply_changes(
             log.warning(
                 "change %d (%s) skipped: %s %s", change.seq, change.entity, error.code, error.params
             )
+            continue
+        except IntegrityError as error:
+            # It points at a row this counter lacks (a unit of an unknown site ...): skipped
+            # like an unreadable change, so one bad change never blocks every change after it.
+            skipped += 1
+            log.warning("change %d (%s) skipped: %s", change.seq, change.entity, error)
             continue
         applied += 1
     if touched:

@@ -70,15 +70,61 @@ class Cashier:
         self.done: Tally[str] = Tally()
 
     async def act(self) -> None:
-        """One operation: mostly payments, some voids and refunds; the clock moves on."""
+        """One operation: mostly payments, some voids, refunds and cash movements, and now and
+        then a shift close and a new shift; the clock moves on (days pass)."""
         self.counter.clock.advance(seconds=self.rng.randint(5, 900))
         roll = self.rng.random()
-        if roll < 0.08 and self.payments:
+        if roll < 0.015:
+            await self._close_and_reopen()
+        elif roll < 0.04:
+            await self._cash_movement()
+        elif roll < 0.11 and self.payments:
             await self._void()
-        elif roll < 0.13:
+        elif roll < 0.16:
             await self._refund()
         else:
             await self._pay()
+
+    async def _close_and_reopen(self) -> None:
+        from feetui.services.shifts import close_shift
+
+        svc = self.counter.svc
+        await self.counter.run(
+            close_shift(
+                svc,
+                close_id=svc.ids.new_str(),
+                shift_id=self.counter.shift_id,
+                closed_by=self.community.cashier_id,
+                counts={"n100": self.rng.randint(0, 40), "c1": self.rng.randint(0, 9)},
+                note="点钞差异",
+            )
+        )
+        self.counter.clock.advance(hours=self.rng.randint(1, 30))
+        await self.counter.open_shift(self.community.cashier_id)
+        self.done["shift_close"] += 1
+
+    async def _cash_movement(self) -> None:
+        from feetui.core.errors import RuleError
+        from feetui.services.cash_movements import record_cash_movement
+
+        svc = self.counter.svc
+        kind = self.rng.choice(("pay_in", "pay_out", "deposit"))
+        try:
+            await self.counter.run(
+                record_cash_movement(
+                    svc,
+                    movement_id=svc.ids.new_str(),
+                    shift_id=self.counter.shift_id,
+                    cashier_id=self.community.cashier_id,
+                    kind=kind,
+                    amount=Money(self.rng.randint(100, 20_000)),
+                    reason="备用金调整",
+                    slip_no=f"SLIP{self.rng.randint(1, 99999)}" if kind == "deposit" else "",
+                )
+            )
+        except RuleError:
+            return  # more than the drawer holds: refused, nothing written
+        self.done["cash_movement"] += 1
 
     async def _pay(self) -> None:
         from feetui.core.errors import RuleError

@@ -81,37 +81,8 @@ async def publish_community(
             "rate_fen": 2000,
         },
     )
-    for number in range(units):
-        unit_id = ids.new_str()
-        room = f"{1001 + number}"
-        await hq.publish(
-            "unit",
-            {
-                "id": unit_id,
-                "site_id": site,
-                "code": f"1-1-{room}",
-                "building": "1",
-                "entrance": "1",
-                "room": room,
-                "area_centi_m2": 8950,
-            },
-        )
-        community.units.append(unit_id)
-        community.charges[unit_id] = []
-        for month in range(charges_per_unit):
-            charge_id = ids.new_str()
-            await hq.publish(
-                "charge",
-                {
-                    "id": charge_id,
-                    "unit_id": unit_id,
-                    "fee_item_id": community.fee_item_id,
-                    "period": f"2026-{month + 1:02d}",
-                    "amount_fen": amount_fen,
-                    "due_date": date(2026, month + 1, 28).isoformat(),
-                },
-            )
-            community.charges[unit_id].append(charge_id)
+    for _number in range(units):
+        await publish_unit(hq, ids, community, charges=charges_per_unit, amount_fen=amount_fen)
     return community
 
 
@@ -135,6 +106,43 @@ def copy_without_device(template: Path, path: Path) -> None:
         raw.execute(trigger)
     finally:
         raw.close()
+
+
+async def publish_unit(
+    hq: LiveHq, ids: IdSource, community: Community, *, charges: int, amount_fen: int = 10_000
+) -> str:
+    """Publish one more unit of the community with ``charges`` monthly charges; returns its id."""
+    unit_id = ids.new_str()
+    room = f"{1001 + len(community.units)}"
+    await hq.publish(
+        "unit",
+        {
+            "id": unit_id,
+            "site_id": community.site_id,
+            "code": f"1-1-{room}",
+            "building": "1",
+            "entrance": "1",
+            "room": room,
+            "area_centi_m2": 8950,
+        },
+    )
+    community.units.append(unit_id)
+    community.charges[unit_id] = []
+    for month in range(charges):
+        charge_id = ids.new_str()
+        await hq.publish(
+            "charge",
+            {
+                "id": charge_id,
+                "unit_id": unit_id,
+                "fee_item_id": community.fee_item_id,
+                "period": f"2026-{month + 1:02d}",
+                "amount_fen": amount_fen,
+                "due_date": date(2026, month + 1, 28).isoformat(),
+            },
+        )
+        community.charges[unit_id].append(charge_id)
+    return unit_id
 
 
 class Counter:

@@ -260,3 +260,54 @@ async def test_pull_keeps_another_counters_records_apart_from_its_own_chain(
         db.device_id,
     )
     assert verify_chain([ChainEntry(*row) for row in own], device_id=db.device_id) is None
+
+
+async def test_hq_records_win_a_code_clash_and_the_local_row_steps_aside(
+    db, hq, enrolled, clock
+) -> None:
+    from feetui.core.pin import hash_pin
+
+    site = hq.sites["S1"]
+    old_fee, new_fee = (
+        "0190a000-0000-7000-8000-0000000000f1",
+        "0190a000-0000-7000-8000-0000000000f2",
+    )
+    local_user = await User.create(
+        id="0190a000-0000-7000-8000-0000000000e1",
+        code="1001",
+        name="本地",
+        role="cashier",
+        pin_hash=hash_pin("1234", salt=b"saltsalt"),
+    )
+    for fee_id in (old_fee, new_fee):  # HQ re-created the fee item under the same code
+        await hq.publish(
+            "fee_item",
+            {
+                "id": fee_id,
+                "site_id": site,
+                "code": "PF",
+                "name": "物业费",
+                "kind": "area",
+                "rate_fen": 250,
+            },
+        )
+    await hq.publish(
+        "user",
+        {
+            "id": "0190a000-0000-7000-8000-0000000000e2",
+            "code": "1001",
+            "name": "李晓梅",
+            "role": "cashier",
+            "pin_hash": "scrypt$x",
+            "disabled": False,
+        },
+    )
+    async with SyncClient(enrolled.server, enrolled.token) as client:
+        report = await pull_changes(client, device_id=db.device_id, clock=clock)
+    assert report.skipped == 0
+    assert (await FeeItem.get(id=new_fee)).code == "PF"
+    aside = await FeeItem.get(id=old_fee)
+    assert aside.code != "PF" and not aside.active
+    assert (await User.get(code="1001")).name == "李晓梅"
+    stepped = await User.get(id=local_user.id)
+    assert stepped.code != "1001" and not stepped.active and len(stepped.code) <= 16
