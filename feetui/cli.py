@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "feetui.commands.report",
     "feetui.commands.enroll",
     "feetui.commands.sync",
+    "feetui.commands.db",
+    "feetui.commands.self_check",
 )
 
 

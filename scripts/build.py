@@ -22,6 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "scripts" / "binary.spec"
 APPS = ("feetui", "sync-server")
+# babel loads <locale>.dat and every parent up to root.dat; zh_CN resolves to zh_Hans_CN and
+# en_US to en_US. The other ~1,000 files (30 MB) are never read by us.
+BABEL_KEEP = frozenset({"root", "en", "en_US", "zh", "zh_Hans", "zh_Hans_CN"})
 
 
 def executable(dist: Path, app: str) -> Path:

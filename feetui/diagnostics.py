@@ -1,0 +1,210 @@
+"""The checks run by ``feetui self-check``: each loads for real what the counter loads at run time.
+
+Every check is ``async (settings, args) -> detail`` and raises on failure; the command
+(``feetui/commands/self_check.py``) times them and reports. They matter most in the packaged
+binary, where a data file or a module imported by name that the build left out would otherwise
+only show up in front of a cashier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import tempfile
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from feetui.config import Settings
+from feetui.core.errors import N_, IntegrityError_
+
+# A message id every catalog translates (a printed label), to prove the .mo files are there.
+_PROBE_ID = "Receipt"
+_DEMO_CHARGE_FEN = 12_300
+_DEMO_TENDERED_FEN = 20_000
+
+
+def _test_page():
+    from feetui.printing import PrinterTestPage
+
+    return PrinterTestPage(
+        title="feetui self-check",
+        columns_note="",
+        chinese_sample="收费员 物业服务费（高层）￥1,680.32",
+        latin_sample="ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        amount_label="合计",
+        qr_note="",
+        qr_payload="feetui self-check",
+    )
+
+
+async def check_resources(settings: Settings, args: argparse.Namespace) -> str:
+    """Catalogs, babel locale data, the timezone, python-escpos and the printer profile load."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    from feetui.clock import zone
+    from feetui.i18n import SUPPORTED, _, current_language, set_language
+    from feetui.printing import PrintProfile, layout_test_page, render
+
+    language = current_language()
+    try:
+        set_language("zh_CN")
+        if _(_PROBE_ID) == _PROBE_ID:
+            raise _missing("the zh_CN message catalog")
+    finally:
+        set_language(language)
+    numbers = [format_decimal(Decimal("1234.5"), locale=Locale.parse(lang)) for lang in SUPPORTED]
+    zone(settings.timezone)
+    profile = PrintProfile.from_settings(settings)
+    render(layout_test_page(_test_page(), profile.columns), profile)  # escpos and its profiles
+    return (
+        f"catalogs {'/'.join(SUPPORTED)}, babel {' '.join(numbers)}, {settings.timezone}, "
+        f"escpos profile {profile.profile_name}"
+    )
+
+
+async def check_database(settings: Settings, args: argparse.Namespace) -> str:
+    """Open the configured database as the app does and apply any pending migration."""
+    from tortoise import connections
+
+    from feetui.db.connection import close_db, open_db
+
+    path = settings.resolved_db_path()
+    database = await open_db(path, device_name=settings.device_name)
+    try:
+        conn = connections.get("default")
+        _, migrations = await conn.execute_query("SELECT COUNT(*) FROM tortoise_migrations")
+        _, units = await conn.execute_query("SELECT COUNT(*) FROM unit")
+    finally:
+        await close_db(database)
+    return f"{path}: {migrations[0][0]} migrations, {units[0][0]} units"
+
+
+async def check_receipt(settings: Settings, args: argparse.Namespace) -> str:
+    """Take a demo payment on a scratch database and print its receipt to a ``file:`` printer.
+
+    The scratch database lives in a temporary folder: the counter's own ledger never receives a
+    demo payment (posted records cannot be removed and would reach headquarters).
+    """
+    from feetui.i18n import format_money
+    from feetui.printing import PrintProfile, render_document, send
+
+    with tempfile.TemporaryDirectory(prefix="feetui-self-check-") as folder:
+        scratch = Path(folder)
+        target = Path(args.receipt) if getattr(args, "receipt", None) else scratch / "receipt.bin"
+        demo = replace(settings, db_path=str(scratch / "demo.sqlite3"))
+        doc = await _demo_receipt(demo)
+        profile = PrintProfile.from_settings(settings)
+        data = render_document(doc, profile)
+        before = target.stat().st_size if target.is_file() else 0
+        send(f"file:{target}", data)
+        _verify_printed(target.read_bytes()[before:], data, doc, profile.encoding)
+    return f"{doc.receipt_no} {format_money(doc.total)} → file:{target} ({len(data)} bytes)"
+
+
+async def _demo_receipt(settings: Settings):
+    """Post one cash payment on the scratch database and build its receipt."""
+    from feetui.db.connection import close_db, open_db
+    from feetui.services.container import Services
+
+    database = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
+    try:
+        svc = Services.build(settings, database)
+        posted, site_name = await _demo_payment(svc)
+    finally:
+        await close_db(database)
+    return _receipt_document(posted, site_name, svc)
+
+
+async def _demo_payment(svc):
+    """A one-unit site, a cashier, a shift, and an over-tendered cash payment (change due)."""
+    from feetui.core.money import Money
+    from feetui.core.pin import hash_pin
+    from feetui.db.models import Charge, FeeItem, Site, Unit, User
+    from feetui.services.payments import take_payment
+    from feetui.services.results import TenderInput
+    from feetui.services.shifts import open_shift
+
+    new = svc.ids.new_str
+    site = await Site.create(id=new(), code="CHECK", name="自检小区")
+    item = await FeeItem.create(
+        id=new(), site=site, code="PF", name="物业费", kind="fixed", rate_fen=_DEMO_CHARGE_FEN,
+        unit_label="月",
+    )  # fmt: skip
+    unit = await Unit.create(
+        id=new(), site=site, code="1-1-101", building="1", entrance="1", room="101",
+        area_centi_m2=8950, owner_name="张三丰",
+    )  # fmt: skip
+    await Charge.create(
+        id=new(), unit=unit, fee_item=item, period="2026-10", amount_fen=_DEMO_CHARGE_FEN,
+        due_date=date(2099, 12, 31), source="bill", created_at=svc.clock.now(),
+    )  # fmt: skip
+    cashier = await User.create(
+        id=new(), code="0000", name="自检", role="cashier",
+        pin_hash=hash_pin("0000", salt=secrets.token_bytes(16)),
+    )  # fmt: skip
+    await open_shift(svc, shift_id=new(), cashier_id=cashier.id, opening_counts={})
+    cash = TenderInput("cash", Money(_DEMO_CHARGE_FEN), tendered=Money(_DEMO_TENDERED_FEN))
+    posted = await take_payment(
+        svc, payment_id=new(), unit_id=unit.id, cashier_id=cashier.id, tenders=[cash]
+    )
+    return posted, site.name
+
+
+def _receipt_document(posted, site_name: str, svc):
+    """The receipt of ``posted`` as the counter prints it."""
+    from feetui.core.receipt import FeeLine, PrintLabels, ReceiptDoc, TenderLine
+    from feetui.core.receipt import verification_code as code
+    from feetui.i18n import _, format_datetime
+
+    settings = svc.settings
+    tenders = tuple(
+        TenderLine(t.method, t.amount, t.reference, t.tendered, t.change, t.method == "cash")
+        for t in posted.tenders
+    )
+    return ReceiptDoc(
+        company=settings.company_name,
+        site=site_name,
+        receipt_no=posted.receipt_no,
+        printed_at=format_datetime(posted.created_at, svc.tz),
+        device_name=settings.device_name,
+        cashier=posted.cashier_name,
+        unit_code=posted.unit_code,
+        payer=posted.payer_name,
+        lines=tuple(FeeLine(line.fee_item_name, line.period, line.amount) for line in posted.lines),
+        total=posted.tendered_total,
+        tenders=tenders,
+        receipt_id=posted.payment_id,
+        verification=code(posted.payment_id, posted.receipt_no, posted.total, posted.payment_id),
+        prepaid_after=posted.prepaid_balance_after,
+        footer=settings.receipt_footer,
+        labels=PrintLabels().translated(_),
+    )
+
+
+def _verify_printed(printed: bytes, rendered: bytes, doc, encoding: str) -> None:
+    """The printer file holds exactly the rendered job, with the receipt number and capitals."""
+    expected = [doc.receipt_no.encode("ascii"), doc.total_in_capitals.encode(encoding)]
+    if printed != rendered or not all(part in printed for part in expected):
+        raise IntegrityError_(
+            "self_check_receipt_mismatch",
+            N_("The printed demo receipt is not what was rendered."),
+        )
+
+
+def _missing(what: str) -> IntegrityError_:
+    return IntegrityError_(
+        "self_check_missing", N_("{what} is missing from this installation."), what=what
+    )
+
+
+CHECKS = (
+    ("resources", check_resources),
+    ("database", check_database),
+    ("receipt", check_receipt),
+)
+"""The checks in the order they run: each later one relies on what the earlier ones loaded."""
+
+__all__ = ["CHECKS", "check_database", "check_receipt", "check_resources"]
