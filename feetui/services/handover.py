@@ -84,6 +84,33 @@ async def get_pending_handover(svc: Services) -> PendingHandover | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class HandoverPreview:
+    """What the acceptance screen shows once the drawer is counted (nothing is written)."""
+
+    left: Money
+    counted: Money
+
+    @property
+    def difference(self) -> Money:
+        """Counted minus left."""
+        return self.counted - self.left
+
+
+async def preview_handover(
+    svc: Services, *, from_shift_id: str, counts: Mapping[str, int]
+) -> HandoverPreview:
+    """What was left in the drawer beside what the incoming cashier counted.
+
+    Raises:
+        InputError: ``count_invalid``.
+        RuleError: ``handover_not_pending``.
+    """
+    counted = count_total(counts)
+    pending = await _require_pending(svc, from_shift_id)
+    return HandoverPreview(left=pending.left, counted=counted)
+
+
 async def accept_handover(
     svc: Services,
     *,
@@ -235,7 +262,9 @@ def _from_payload(p: dict, opened: OpenedShift) -> AcceptedHandover:
 __all__ = [
     "KIND",
     "AcceptedHandover",
+    "HandoverPreview",
     "PendingHandover",
     "accept_handover",
     "get_pending_handover",
+    "preview_handover",
 ]

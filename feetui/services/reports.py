@@ -31,7 +31,7 @@ from feetui.db.models import (
 )
 from feetui.db.models.base import CashMovementKind, TenderMethod
 from feetui.db.queries import reports as q
-from feetui.db.queries.posting import receipt_text
+from feetui.db.queries.posting import get_open_shift, receipt_text
 from feetui.services.container import Services
 from feetui.services.shifts import SETTLEMENT_METHODS, DrawerCash, drawer_cash
 
@@ -354,6 +354,34 @@ async def build_shift_report(svc: Services, *, shift_id: str) -> ShiftReport:
         note=close.note if close else "",
         settlements=await _settlements(shift_id, close),
         handover=await _handover(shift_id),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftHeader:
+    """Who and which shift, for the title of a shift screen."""
+
+    shift_id: str
+    shift_no: str
+    cashier_id: str
+    cashier_name: str
+    business_date: date
+    opened_at: datetime
+
+
+async def get_open_shift_header(svc: Services) -> ShiftHeader | None:
+    """The shift open on this counter now, or ``None``."""
+    found = await get_open_shift(svc.device_id)
+    if found is None:
+        return None
+    shift = await Shift.get(id=found.shift_id).prefetch_related("cashier")
+    return ShiftHeader(
+        shift_id=shift.id,
+        shift_no=await shift_number(shift),
+        cashier_id=shift.cashier.id,
+        cashier_name=shift.cashier.name,
+        business_date=shift.business_date,
+        opened_at=shift.opened_at,
     )
 
 

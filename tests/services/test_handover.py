@@ -168,3 +168,19 @@ async def test_a_void_in_the_next_shift_leaves_the_closed_report_as_printed(
     assert second.takings.void_count == 1
     assert second.receipts.used == 1
     assert second.expected == Money(42_000)
+
+
+async def test_preview_shows_left_and_counted_without_writing(ledger: Ledger, incoming) -> None:
+    from feetui.services.handover import preview_handover
+
+    await close(ledger, {"n100": 5})
+    before = await snapshot()
+    preview = await preview_handover(
+        ledger.svc, from_shift_id=ledger.shift.shift_id, counts={"n100": 4, "n50": 1}
+    )
+    assert (preview.left, preview.counted, preview.difference) == (
+        Money(50_000),
+        Money(45_000),
+        Money(-5_000),
+    )
+    assert await snapshot() == before

@@ -115,3 +115,17 @@ async def test_daily_report_of_the_hand_checked_day(ledger: Ledger) -> None:
     other_day = await build_daily_report(ledger.svc, business_date=date(2026, 11, 24))
     assert other_day.takings.total == Money(0)
     assert other_day.counters == ()
+
+
+async def test_open_shift_header_names_the_shift_until_it_closes(ledger: Ledger) -> None:
+    from feetui.services.reports import get_open_shift_header
+
+    header = await get_open_shift_header(ledger.svc)
+    assert header is not None
+    assert (header.shift_id, header.shift_no, header.cashier_name) == (
+        ledger.shift.shift_id,
+        "S20261123-01",
+        "李收银",
+    )
+    await close(ledger, {"n100": 5})
+    assert await get_open_shift_header(ledger.svc) is None
