@@ -38,6 +38,19 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
+def warn_without_libusb() -> None:
+    """Say so when this machine has no libusb: the folder then cannot drive ``usb:`` printers."""
+    import ctypes.util
+
+    if not any(ctypes.util.find_library(name) for name in ("usb-1.0", "libusb-1.0")):
+        print(
+            "note: no libusb-1.0 on this machine, so the build cannot carry it: usb: printers "
+            "will need libusb installed on the counter PC (file:/dev/usb/lp0, tcp:// and serial: "
+            "printers do not)",
+            file=sys.stderr,
+        )
+
+
 def compile_catalogs(out: Path) -> None:
     """Compile the .po catalogs into ``out`` (not the source tree, so it keeps no stale .mo)."""
     subprocess.run(
@@ -96,6 +109,8 @@ def smoke(dist: Path, app: str) -> str:
 def build(apps: list[str], dist: Path, work: Path, *, quiet: bool = False) -> dict[str, int]:
     """Build ``apps`` into ``dist``, smoke-test each, and return each folder's size in bytes."""
     locale = work / "locale"
+    if "feetui" in apps:
+        warn_without_libusb()
     compile_catalogs(locale)
     run_pyinstaller(apps, dist, work, locale, quiet)
     sizes = {}
