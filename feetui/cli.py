@@ -22,6 +22,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "feetui.commands.sync",
     "feetui.commands.db",
     "feetui.commands.self_check",
+    "feetui.commands.bill",
+    "feetui.commands.users",
 )
 
 

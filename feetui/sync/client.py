@@ -220,11 +220,11 @@ def _decode(status: int, text: str, path: str) -> Any:
         )
     raise SyncError(
         "request_rejected",
-        N_("Headquarters refused the request: {detail} ({code})."),
+        N_("Headquarters refused the request: {detail} ({reason})."),
         status=status,
         server_code=server_code,
         detail=detail,
-        code=server_code or str(status),
+        reason=server_code or str(status),
     )
 
 

@@ -311,3 +311,27 @@ async def test_hq_records_win_a_code_clash_and_the_local_row_steps_aside(
     assert (await User.get(code="1001")).name == "李晓梅"
     stepped = await User.get(id=local_user.id)
     assert stepped.code != "1001" and not stepped.active and len(stepped.code) <= 16
+
+
+async def test_a_refused_request_names_the_servers_reason(db, hq, enrolled, ids, clock) -> None:
+    from feetui.core.journal import GENESIS_HASH
+
+    other = ids.new_str()
+    record = make_record(
+        device_id=other,
+        seq=1,
+        record_id=ids.new_str(),
+        kind="note",
+        payload={"n": 1},
+        prev_hash=GENESIS_HASH,
+    )
+    async with SyncClient(enrolled.server, enrolled.token) as client:
+        with pytest.raises(SyncError) as caught:
+            await client.push(PushRequest(other, (record,)))
+    error = caught.value
+    assert (error.code, error.status, error.server_code) == (
+        "request_rejected",
+        403,
+        "foreign_device",
+    )
+    assert not error.transient and error.params["reason"] == "foreign_device"
