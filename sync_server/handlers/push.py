@@ -20,6 +20,8 @@ async def push(request: web.Request) -> web.Response:
         raise forbidden("foreign_device", "a device may push only its own records")
     _check_sites(batch.records, device.site_id)
     app = request.app
+    # aiohttp does not cancel a handler when its client hangs up (handler_cancellation is off),
+    # so a batch whose transaction started always commits or rolls back whole (R7).
     answer = await apply_push(app[DB], batch, settings=app[SETTINGS], now=now(request))
     metrics = app[METRICS]
     metrics.inc("feetui_pushes_total")
