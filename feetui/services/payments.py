@@ -9,19 +9,18 @@ journal first, and on SQLite every transaction of the app runs one after the oth
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from feetui.core.allocation import spend_prepaid
-from feetui.core.errors import N_, InputError
+from feetui.core.errors import N_, InputError, PermissionError_
 from feetui.core.money import Money
-from feetui.db.models import Allocation, Charge, Payment, PrepaidEntry, ReceiptNumber, Tender, Unit
 from feetui.db.models.base import ChargeSource, PrepaidKind
-from feetui.db.queries.balances import ChargeBalance, get_prepaid_balance, list_charge_balances
-from feetui.db.queries.posting import NextReceipt, OpenShift
-from feetui.services.approval import get_active_user
+from feetui.db.queries.balances import ChargeBalance, list_charge_balances
+from feetui.db.queries.posting import NextReceipt, OpenShift, UnitCard, get_posting_context
+from feetui.db.writes import insert_rows
 from feetui.services.container import Services
 from feetui.services.journal import append_journal
 from feetui.services.payment_plan import (
@@ -31,11 +30,11 @@ from feetui.services.payment_plan import (
     plan_payment,
 )
 from feetui.services.posting import (
-    issue_receipt_number,
     posting,
+    receipt_or_refuse,
     replay,
     require_amount,
-    require_open_shift,
+    shift_or_refuse,
 )
 from feetui.services.results import PostedPayment, TenderInput
 
@@ -89,9 +88,12 @@ async def take_payment(
         first = await replay(payment_id, KIND)
         if first is not None:
             return PostedPayment.from_payload(first)
-        shift = await require_open_shift(svc.device_id)
-        cashier = await get_active_user(cashier_id)
-        unit = await _get_unit(unit_id)
+        known = await get_posting_context(
+            device_id=svc.device_id, unit_id=unit_id, user_id=cashier_id
+        )
+        shift = shift_or_refuse(known.shift)
+        cashier_name = _cashier_name(known.user_name)
+        unit = _unit_or_refuse(known.unit)
         selected = await _selected_charges(unit_id, charge_ids)
         plan = plan_payment(
             selected=selected,
@@ -100,10 +102,9 @@ async def take_payment(
             amount_to_charges=amount_to_charges,
             overpay_to_prepaid=overpay_to_prepaid,
         )
-        balance = await get_prepaid_balance(unit_id)
-        after = spend_prepaid(balance, plan.prepaid_used) + plan.prepaid_credit
-        receipt = await issue_receipt_number(svc.device_id)
-        context = _Context(svc, payment_id, shift, unit, cashier.id, cashier.name, payer or "")
+        after = spend_prepaid(Money(known.prepaid_fen), plan.prepaid_used) + plan.prepaid_credit
+        receipt = receipt_or_refuse(known.receipt)
+        context = _Context(svc, payment_id, shift, unit, cashier_id, cashier_name, payer)
         payload = _payload(context, plan, selected, receipt, after)
         await _write(conn, svc, payload)
     return PostedPayment.from_payload(payload)
@@ -120,8 +121,15 @@ def _check_payer(payer_name: str) -> str:
     return text
 
 
-async def _get_unit(unit_id: str) -> Unit:
-    unit = await Unit.get_or_none(id=unit_id)
+def _cashier_name(name: str | None) -> str:
+    if name is None:
+        raise PermissionError_(
+            "user_unknown", N_("This user is unknown or disabled: sign in again.")
+        )
+    return name
+
+
+def _unit_or_refuse(unit: UnitCard | None) -> UnitCard:
     if unit is None:
         raise InputError("unit_unknown", N_("This unit is unknown: search for it again."))
     return unit
@@ -149,7 +157,7 @@ class _Context:
         svc: Services,
         payment_id: str,
         shift: OpenShift,
-        unit: Unit,
+        unit: UnitCard,
         cashier_id: str,
         cashier_name: str,
         payer: str,
@@ -177,13 +185,13 @@ def _payload(
     return {
         "id": ctx.payment_id,
         "device_id": ctx.device_id,
-        "site_id": ctx.unit.site_id,  # type: ignore[attr-defined]
+        "site_id": ctx.unit.site_id,
         "shift_id": ctx.shift.shift_id,
         "business_date": ctx.shift.business_date.isoformat(),
         "created_at": ctx.created_at.isoformat(),
         "cashier_id": ctx.cashier_id,
         "cashier_name": ctx.cashier_name,
-        "unit_id": ctx.unit.id,
+        "unit_id": ctx.unit.unit_id,
         "unit_code": ctx.unit.code,
         "payer_name": ctx.payer,
         "receipt_no": receipt.text,
@@ -219,7 +227,7 @@ def _late_fee_row(ctx: _Context, charge_id: str, fee: Any) -> dict[str, Any]:
     parent: ChargeBalance = fee.parent
     return {
         "id": charge_id,
-        "unit_id": ctx.unit.id,
+        "unit_id": ctx.unit.unit_id,
         "fee_item_id": parent.fee_item_id,
         "parent_id": parent.charge_id,
         "period": parent.period,
@@ -283,63 +291,43 @@ async def _write(conn: BaseDBAsyncClient, svc: Services, p: dict[str, Any]) -> N
 
 async def _write_payment(conn: BaseDBAsyncClient, p: dict[str, Any], created_at: datetime) -> None:
     """The late-fee charges the payment pays (they must exist first), then the payment."""
-    if p["late_fee_charges"]:
-        charges = [
-            Charge(
-                **{**row, "due_date": date.fromisoformat(row["due_date"])},
-                origin_device_id=p["device_id"],
-                created_at=created_at,
-            )
-            for row in p["late_fee_charges"]
-        ]
-        await Charge.bulk_create(charges, using_db=conn)
-    await Payment.create(
-        using_db=conn,
-        id=p["id"],
-        device_id=p["device_id"],
-        shift_id=p["shift_id"],
-        unit_id=p["unit_id"],
-        cashier_id=p["cashier_id"],
-        payer_name=p["payer_name"],
-        business_date=date.fromisoformat(p["business_date"]),
-        created_at=created_at,
-        total_fen=p["total_fen"],
-        prepaid_credit_fen=p["prepaid_credit_fen"],
-        prepaid_used_fen=p["prepaid_used_fen"],
-        receipt_no=p["receipt_no"],
-    )
+    charges = [
+        {**row, "origin_device_id": p["device_id"], "note": "", "period_start": None,
+         "period_end": None, "created_at": created_at}
+        for row in p["late_fee_charges"]
+    ]  # fmt: skip
+    await insert_rows(conn, "charge", charges)
+    columns = ("id", "device_id", "shift_id", "unit_id", "cashier_id", "payer_name",
+               "business_date", "total_fen", "prepaid_credit_fen", "prepaid_used_fen",
+               "receipt_no")  # fmt: skip
+    payment = {name: p[name] for name in columns}
+    await insert_rows(conn, "payment", [{**payment, "created_at": created_at}])
 
 
 async def _write_children(conn: BaseDBAsyncClient, p: dict[str, Any], created_at: datetime) -> None:
     """Tenders, allocations, prepaid entries and the receipt number: one statement per table."""
     payment_id = p["id"]
-    tenders = [Tender(payment_id=payment_id, shift_id=p["shift_id"], **t) for t in p["tenders"]]
-    await Tender.bulk_create(tenders, using_db=conn)
-    if p["allocations"]:
-        allocations = [
-            Allocation(
-                id=a["id"],
-                payment_id=payment_id,
-                charge_id=a["charge_id"],
-                amount_fen=a["amount_fen"],
-            )
-            for a in p["allocations"]
-        ]
-        await Allocation.bulk_create(allocations, using_db=conn)
-    if p["prepaid_entries"]:
-        entries = [
-            PrepaidEntry(unit_id=p["unit_id"], payment_id=payment_id, created_at=created_at, **e)
-            for e in p["prepaid_entries"]
-        ]
-        await PrepaidEntry.bulk_create(entries, using_db=conn)
-    await ReceiptNumber.create(
-        using_db=conn,
-        id=p["receipt_number_id"],
-        series_id=p["receipt_series_id"],
-        number=p["receipt_number"],
-        text=p["receipt_no"],
-        payment_id=payment_id,
-    )
+    tenders = [
+        {**t, "payment_id": payment_id, "void_id": None, "shift_id": p["shift_id"]}
+        for t in p["tenders"]
+    ]
+    await insert_rows(conn, "tender", tenders)
+    allocations = [
+        {"id": a["id"], "payment_id": payment_id, "void_id": None, "charge_id": a["charge_id"],
+         "amount_fen": a["amount_fen"]}
+        for a in p["allocations"]
+    ]  # fmt: skip
+    await insert_rows(conn, "allocation", allocations)
+    entries = [
+        {**e, "unit_id": p["unit_id"], "payment_id": payment_id, "refund_id": None,
+         "void_id": None, "created_at": created_at}
+        for e in p["prepaid_entries"]
+    ]  # fmt: skip
+    await insert_rows(conn, "prepaid_entry", entries)
+    number = {"id": p["receipt_number_id"], "series_id": p["receipt_series_id"],
+              "number": p["receipt_number"], "text": p["receipt_no"], "payment_id": payment_id,
+              "void_id": None}  # fmt: skip
+    await insert_rows(conn, "receipt_number", [number])
 
 
 __all__ = ["KIND", "take_payment"]

@@ -40,7 +40,15 @@ async def require_open_shift(device_id: str) -> OpenShift:
     Raises:
         RuleError: ``no_open_shift``.
     """
-    shift = await get_open_shift(device_id)
+    return shift_or_refuse(await get_open_shift(device_id))
+
+
+def shift_or_refuse(shift: OpenShift | None) -> OpenShift:
+    """``shift``, when there is one.
+
+    Raises:
+        RuleError: ``no_open_shift``.
+    """
     if shift is None:
         raise RuleError(
             "no_open_shift", N_("No shift is open on this counter: open a shift first.")
@@ -54,7 +62,15 @@ async def issue_receipt_number(device_id: str) -> NextReceipt:
     Raises:
         RuleError: ``receipt_series_exhausted`` when the series has no number left.
     """
-    receipt = await get_next_receipt(device_id)
+    return receipt_or_refuse(await get_next_receipt(device_id))
+
+
+def receipt_or_refuse(receipt: NextReceipt | None) -> NextReceipt:
+    """``receipt``, when the series has it.
+
+    Raises:
+        RuleError: ``receipt_series_exhausted``.
+    """
     if receipt is None or receipt.exhausted:
         raise RuleError(
             "receipt_series_exhausted",
@@ -129,8 +145,10 @@ def require_reason(reason: str) -> str:
 __all__ = [
     "issue_receipt_number",
     "posting",
+    "receipt_or_refuse",
     "replay",
     "require_amount",
     "require_open_shift",
     "require_reason",
+    "shift_or_refuse",
 ]

@@ -231,3 +231,22 @@ async def test_take_payment_refuses_a_disabled_cashier(ledger: Ledger) -> None:
     with pytest.raises(PermissionError_) as info:
         await ledger.pay(unit, cash=15_000)
     assert info.value.code == "user_unknown"
+
+
+async def test_a_returned_payment_is_already_durable_for_a_second_connection(
+    ledger: Ledger,
+) -> None:
+    from feetui.db.connection import raw_connection
+
+    unit = await ledger.unit()
+    await ledger.charge(unit, item="PK", amount_fen=15_000)
+    posted = await ledger.pay(unit)
+    # What the printer thread would do: look from outside the app's connection.
+    connection = raw_connection(ledger.svc_db_path())
+    try:
+        row = connection.execute(
+            "SELECT receipt_no, total_fen FROM payment WHERE id = ?", (posted.payment_id,)
+        ).fetchone()
+    finally:
+        connection.close()
+    assert row == (posted.receipt_no, 15_000)

@@ -71,6 +71,56 @@ async def get_next_receipt(device_id: str) -> NextReceipt | None:
     return NextReceipt(series_id, number, receipt_text(prefix, number), last_no)
 
 
+@dataclass(frozen=True, slots=True)
+class UnitCard:
+    """What a posting needs to know about the unit."""
+
+    unit_id: str
+    site_id: str
+    code: str
+    owner_name: str
+
+
+# The reads of a payment in one round trip: each part is the query above, for this device.
+_SHIFT_PART = _OPEN_SHIFT.replace("device_id = ?", "device_id = :device")
+_RECEIPT_PART = _NEXT_RECEIPT.replace("device_id = ?", "device_id = :device")
+_CONTEXT = f"""
+WITH sh AS ({_SHIFT_PART}), rs AS ({_RECEIPT_PART}),
+     un AS (SELECT id, site_id, code, owner_name FROM unit WHERE id = :unit),
+     us AS (SELECT name FROM "user" WHERE id = :user AND active = 1)
+SELECT sh.*, rs.*, un.*, us.name,
+       (SELECT COALESCE(SUM(amount_fen), 0) FROM prepaid_entry WHERE unit_id = :unit)
+FROM (SELECT 1) LEFT JOIN sh LEFT JOIN rs LEFT JOIN un LEFT JOIN us
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PostingContext:
+    """Everything a payment reads before deciding, fetched in one round trip."""
+
+    shift: OpenShift | None
+    receipt: NextReceipt | None
+    unit: UnitCard | None
+    user_name: str | None
+    """The acting user's name, ``None`` when unknown or disabled."""
+    prepaid_fen: int
+    """The unit's prepaid balance."""
+
+
+async def get_posting_context(*, device_id: str, unit_id: str, user_id: str) -> PostingContext:
+    """The open shift, next receipt number, unit card, user name and prepaid balance at once."""
+    values = {"device": device_id, "unit": unit_id, "user": user_id}
+    _, rows = await connections.get("default").execute_query(_CONTEXT, values)  # type: ignore[arg-type]
+    r = tuple(rows[0])
+    shift = None if r[0] is None else OpenShift(r[0], r[1], date.fromisoformat(r[2]))
+    receipt = None
+    if r[3] is not None:
+        number = r[5] if r[7] is None else r[7] + 1
+        receipt = NextReceipt(r[3], number, receipt_text(r[4], number), r[6])
+    unit = None if r[8] is None else UnitCard(r[8], r[9], r[10], r[11])
+    return PostingContext(shift, receipt, unit, r[12], int(r[13]))
+
+
 async def get_journal_payload(record_id: str) -> tuple[str, dict[str, Any]] | None:
     """The kind and payload of the journal entry of ``record_id``, or ``None`` if not posted."""
     _, rows = await connections.get("default").execute_query(
@@ -84,8 +134,11 @@ async def get_journal_payload(record_id: str) -> tuple[str, dict[str, Any]] | No
 __all__ = [
     "NextReceipt",
     "OpenShift",
+    "PostingContext",
+    "UnitCard",
     "get_journal_payload",
     "get_next_receipt",
     "get_open_shift",
+    "get_posting_context",
     "receipt_text",
 ]
