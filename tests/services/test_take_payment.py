@@ -250,3 +250,26 @@ async def test_a_returned_payment_is_already_durable_for_a_second_connection(
     finally:
         connection.close()
     assert row == (posted.receipt_no, 15_000)
+
+
+async def test_take_payment_refuses_when_the_receipt_series_is_used_up(ledger: Ledger) -> None:
+    from feetui.db.models import ReceiptSeries
+
+    ledger.svc.clock.advance(seconds=1)  # type: ignore[attr-defined]
+    await ReceiptSeries.create(
+        id=ledger.new_id(),
+        device_id=ledger.svc.device_id,
+        prefix="Z",
+        first_no=7,
+        last_no=7,
+        created_at=ledger.svc.clock.now(),
+    )
+    first, second = await ledger.unit(), await ledger.unit()
+    for unit in (first, second):
+        await ledger.charge(unit, item="PK", amount_fen=15_000)
+    assert (await ledger.pay(first)).receipt_no == "Z-00000007"
+    before = await snapshot()
+    with pytest.raises(RuleError) as info:
+        await ledger.pay(second)
+    assert info.value.code == "receipt_series_exhausted"
+    assert await snapshot() == before

@@ -124,16 +124,17 @@ async def get_charge_balance(charge_id: str) -> ChargeBalance | None:
     return _balance(rows[0]) if rows else None
 
 
-_PREPAID = """
-SELECT COALESCE((SELECT SUM(amount_fen) FROM prepaid_entry WHERE unit_id = ?), 0)
+PREPAID_SQL = """
+SELECT COALESCE((SELECT SUM(amount_fen) FROM prepaid_entry WHERE unit_id = :unit), 0)
      + COALESCE((SELECT SUM(MAX(paid - due, 0)) FROM (
          SELECT c.amount_fen - COALESCE((SELECT SUM(j.amount_fen) FROM adjustment j
                                          WHERE j.charge_id = c.id
                                            AND j.kind != 'late_fee_waiver'), 0) AS due,
                 COALESCE((SELECT SUM(a.amount_fen) FROM allocation a
                           WHERE a.charge_id = c.id), 0) AS paid
-         FROM charge c WHERE c.unit_id = ?)), 0)
+         FROM charge c WHERE c.unit_id = :unit)), 0)
 """
+"""The prepaid balance of the unit ``:unit`` (also embedded in the payment's one-trip read)."""
 
 
 async def get_prepaid_balance(unit_id: str) -> Money:
@@ -144,8 +145,15 @@ async def get_prepaid_balance(unit_id: str) -> Money:
     (RELIABILITY R13): both payments stand, and the excess is the unit's to spend, on every
     counter alike, because every counter holds the same allocations.
     """
-    _, rows = await connections.get("default").execute_query(_PREPAID, [unit_id, unit_id])
+    values = {"unit": unit_id}
+    _, rows = await connections.get("default").execute_query(PREPAID_SQL, values)  # type: ignore[arg-type]
     return Money(rows[0][0])
 
 
-__all__ = ["ChargeBalance", "get_charge_balance", "get_prepaid_balance", "list_charge_balances"]
+__all__ = [
+    "PREPAID_SQL",
+    "ChargeBalance",
+    "get_charge_balance",
+    "get_prepaid_balance",
+    "list_charge_balances",
+]

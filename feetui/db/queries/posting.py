@@ -10,6 +10,8 @@ from typing import Any
 
 from tortoise import connections
 
+from feetui.db.queries.balances import PREPAID_SQL
+
 
 @dataclass(frozen=True, slots=True)
 class OpenShift:
@@ -89,7 +91,7 @@ WITH sh AS ({_SHIFT_PART}), rs AS ({_RECEIPT_PART}),
      un AS (SELECT id, site_id, code, owner_name FROM unit WHERE id = :unit),
      us AS (SELECT name FROM "user" WHERE id = :user AND active = 1)
 SELECT sh.*, rs.*, un.*, us.name,
-       (SELECT COALESCE(SUM(amount_fen), 0) FROM prepaid_entry WHERE unit_id = :unit)
+       ({PREPAID_SQL})
 FROM (SELECT 1) LEFT JOIN sh LEFT JOIN rs LEFT JOIN un LEFT JOIN us
 """
 
@@ -104,7 +106,7 @@ class PostingContext:
     user_name: str | None
     """The acting user's name, ``None`` when unknown or disabled."""
     prepaid_fen: int
-    """The unit's prepaid balance."""
+    """The unit's prepaid balance (:func:`~feetui.db.queries.balances.get_prepaid_balance`)."""
 
 
 async def get_posting_context(*, device_id: str, unit_id: str, user_id: str) -> PostingContext:
