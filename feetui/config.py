@@ -52,6 +52,9 @@ class Settings:
     """Send ``FS &`` to switch the printer into Chinese mode before Chinese text."""
     receipt_footer: str = ""
     """Extra line printed at the bottom of every receipt."""
+    receipt_secret: str = ""
+    """Company secret keying the check code printed under each receipt's QR code; empty keys it
+    by the receipt id alone (the code then catches misreadings, not forgeries)."""
     company_name: str = "示范物业服务有限公司"
     """Company name printed on receipts and reports."""
     reminder_wording: str = ""

@@ -1,4 +1,4 @@
-"""Signing in with a code and PIN, supervisor approval, and the lockout after wrong PINs.
+"""Signing in with a code and PIN, and the lockout after wrong PINs.
 
 Rule: five wrong PINs in a row lock that user's code on this counter for one minute. The count and
 the end of the lock are stored (:class:`~feetui.db.models.PinLockout`), so restarting the app does
@@ -87,26 +87,6 @@ async def sign_in(services: Services, *, code: str, pin: str) -> SignedInUser:
     return _signed_in(user)
 
 
-async def approve(services: Services, *, code: str, pin: str) -> SignedInUser:
-    """A supervisor's code and PIN, for a void, refund, waiver or discount.
-
-    Wrong PINs count towards the same lockout as signing in.
-
-    Raises:
-        InputError: ``code_empty`` or ``pin_empty``.
-        PermissionError_: as :func:`sign_in`, or ``supervisor_required`` when the user is a
-            cashier.
-    """
-    user = await sign_in(services, code=code, pin=pin)
-    if not user.is_supervisor:
-        raise PermissionError_(
-            "supervisor_required",
-            N_("{name} is not a supervisor: a supervisor must type their code and PIN."),
-            name=user.name,
-        )
-    return user
-
-
 async def get_user(services: Services, *, user_id: str) -> SignedInUser:
     """The user with ``user_id`` (the one who just signed in, usually)."""
     return _signed_in(await User.get(id=user_id))
@@ -158,4 +138,4 @@ def _raise_wrong_pin(*, code: str, left: int) -> None:
     )
 
 
-__all__ = ["LOCKOUT", "MAX_WRONG_PINS", "SignedInUser", "approve", "get_user", "sign_in"]
+__all__ = ["LOCKOUT", "MAX_WRONG_PINS", "SignedInUser", "get_user", "sign_in"]

@@ -54,7 +54,7 @@ class BillTable(TranslatedBindings, DataTable[Text]):
     def on_mount(self) -> None:
         """Columns in the current language."""
         if self.selectable:
-            self.add_column(_("Pay"), key="mark")
+            self.add_column(_("Pay this"), key="mark")
         self.add_column(_("Fee item"), key="item")
         self.add_column(_("Period"), key="period")
         self.add_column(_("Due"), key="due")

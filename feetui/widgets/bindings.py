@@ -14,7 +14,10 @@ from typing import Any
 
 from textual.binding import Binding, BindingsMap
 
-from feetui.i18n import _
+from feetui.i18n import N_, _
+
+# Labels of bindings our screens inherit from Textual, marked here so the catalogs translate them.
+TEXTUAL_LABELS = (N_("Focus Next"), N_("Focus Previous"))
 
 
 def translate_bindings(bindings: BindingsMap) -> BindingsMap:
@@ -50,4 +53,4 @@ class TranslatedBindings:
         self._bindings = translate_bindings(self._bindings)  # type: ignore[has-type]
 
 
-__all__ = ["TranslatedBindings", "translate_bindings"]
+__all__ = ["TEXTUAL_LABELS", "TranslatedBindings", "translate_bindings"]

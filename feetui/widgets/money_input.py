@@ -25,12 +25,13 @@ class MoneyInput(Input):
         ceiling: the largest amount accepted.
         allow_zero: whether ¥0.00 is an acceptable answer.
         placeholder: hint shown while empty.
+        compact: one line without a border (dialogs must fit 80×24).
         id: widget id.
     """
 
     DEFAULT_CSS = """
     MoneyInput { width: 1fr; }
-    MoneyInput.-refused { border: tall $error; }
+    MoneyInput.-refused { text-style: reverse; }
     """
 
     @dataclass
@@ -64,9 +65,12 @@ class MoneyInput(Input):
         ceiling: Money,
         allow_zero: bool = False,
         placeholder: str = "",
+        compact: bool = True,
         id: str | None = None,
     ) -> None:
-        super().__init__(value, placeholder=placeholder, id=id, select_on_focus=True)
+        super().__init__(
+            value, placeholder=placeholder, id=id, select_on_focus=True, compact=compact
+        )
         self.ceiling = ceiling
         self.allow_zero = allow_zero
 

@@ -38,6 +38,15 @@ class SyncBadge(Label):
         super().__init__(self.describe(self.status, tz), id=id)
         self.server = server
 
+    def on_mount(self) -> None:
+        """Follow the app's sync status when the app keeps one (the counter app does)."""
+        if hasattr(self.app, "sync_status"):
+            self.watch(self.app, "sync_status", self._follow, init=True)
+
+    def _follow(self, status: SyncStatus | None) -> None:
+        if status is not None:
+            self.show(status)
+
     def show(self, status: SyncStatus) -> None:
         """Show a new status."""
         self.status = status

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Label
 
-from feetui.core.search import UnitHit
+from feetui.core.search import MATCH_LABELS, TAG_LABELS, UnitHit
 from feetui.core.tags import tag_label  # resident tags (elderly ...) set at the counter
 from feetui.i18n import N_, _, format_money
 from feetui.widgets.bindings import TranslatedBindings
@@ -27,13 +27,6 @@ SearchFunction = Callable[[str], Awaitable[list[UnitHit]]]
 
 SHOWN = 50
 """Results put in the list: a screen shows about 15; more is typed, not scrolled."""
-
-TAG_LABELS = {
-    "shop": N_("shop"),
-    "residential": N_("home"),
-    "parking": N_("parking"),
-    "prepaid": N_("prepaid"),
-}
 
 
 def tag_text(tags: tuple[str, ...]) -> str:
@@ -55,11 +48,28 @@ class UnitSearch(TranslatedBindings, Vertical):
     UnitSearch > #unit-search-count { color: $text-muted; height: 1; }
     """
 
+    # Priority: the search box (an Input) would otherwise take the arrows for scrolling.
     BINDINGS = [
-        Binding("down", "move(1)", N_("Next"), id="unit_search.next", show=False),
-        Binding("up", "move(-1)", N_("Previous"), id="unit_search.previous", show=False),
-        Binding("pagedown", "move(10)", N_("Page down"), id="unit_search.page_down", show=False),
-        Binding("pageup", "move(-10)", N_("Page up"), id="unit_search.page_up", show=False),
+        Binding("down", "move(1)", N_("Next"), id="unit_search.next", show=False, priority=True),
+        Binding(
+            "up", "move(-1)", N_("Previous"), id="unit_search.previous", show=False, priority=True
+        ),
+        Binding(
+            "pagedown",
+            "move(10)",
+            N_("Page down"),
+            id="unit_search.page_down",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "pageup",
+            "move(-10)",
+            N_("Page up"),
+            id="unit_search.page_up",
+            show=False,
+            priority=True,
+        ),
     ]
 
     @dataclass
@@ -101,6 +111,7 @@ class UnitSearch(TranslatedBindings, Vertical):
         table.add_column(_("Owes"), key="owes")
         table.add_column(_("Phone"), key="phone")
         table.add_column(_("Tags"), key="tags")
+        table.add_column(_("Matched"), key="match")
 
     def focus_box(self) -> None:
         """Put the cursor in the search box, its text selected for retyping."""
@@ -168,6 +179,7 @@ class UnitSearch(TranslatedBindings, Vertical):
                 owes,
                 Text(hit.phone_masked),
                 Text(tag_text(hit.tags)),
+                Text(_(MATCH_LABELS[hit.match])),
                 key=hit.unit_id,
             )
         table.move_cursor(row=0)

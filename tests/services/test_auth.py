@@ -1,4 +1,4 @@
-"""Signing in with code and PIN, the stored lockout after five wrong PINs, supervisor approval."""
+"""Signing in with code and PIN, and the stored lockout after five wrong PINs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from feetui.core.errors import FeeError
 from feetui.core.pin import hash_pin
 from feetui.db.models import PinLockout, User
-from feetui.services.auth import MAX_WRONG_PINS, approve, sign_in
+from feetui.services.auth import MAX_WRONG_PINS, sign_in
 
 
 async def _user(svc, code: str, pin: str, role: str = "cashier", active: bool = True) -> User:
@@ -75,15 +75,3 @@ async def test_sign_in_starts_counting_again_after_a_lock_has_run_out(svc, clock
     clock.advance(minutes=2)
     error = await _refused(svc, "1001", "0000")
     assert (error.code, error.params["left"]) == ("pin_wrong", MAX_WRONG_PINS - 1)
-
-
-async def test_approve_accepts_a_supervisor_and_refuses_a_cashier(svc) -> None:
-    await _user(svc, "1001", "1234")
-    boss = await _user(svc, "9001", "9999", role="supervisor")
-    assert (await approve(svc, code="9001", pin="9999")).id == boss.id
-    with pytest.raises(FeeError) as caught:
-        await approve(svc, code="1001", pin="1234")
-    assert caught.value.code == "supervisor_required"
-    with pytest.raises(FeeError) as caught:
-        await approve(svc, code="9001", pin="1111")
-    assert caught.value.code == "pin_wrong"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,21 +15,20 @@ from textual.widgets import Footer, Input, Label
 from feetui.core.errors import FeeError
 from feetui.i18n import N_, _, tr_error
 from feetui.screens.base import FeeModal
-from feetui.services.auth import SignedInUser
 
-Approve = Callable[[str, str], Awaitable[SignedInUser]]
-"""Checks a supervisor's code and PIN (``feetui.services.auth.approve``, bound to the services)."""
+Approve = Callable[[str, str], Awaitable[Any]]
+"""Runs the approved use case with a supervisor's code and PIN (the use case checks them)."""
 
 
-class SupervisorPinDialog(FeeModal[SignedInUser | None]):
-    """Ask a supervisor to approve ``what``; dismiss with them, or ``None`` on Escape.
+class SupervisorPinDialog(FeeModal[Any]):
+    """Ask a supervisor to approve ``what``; dismiss with the use case's result, or ``None``.
 
-    A wrong PIN, an unknown code or a cashier's code is refused here with the reason, and counts
-    towards that code's lockout like a sign-in.
+    The use case itself checks the code and PIN, so a wrong PIN, an unknown code, a cashier's
+    code, or any other refusal is shown here with its reason and nothing is posted.
 
     Args:
         what: the translated action being approved, e.g. "Void receipt A1B2-00000012".
-        approve: the check of code and PIN.
+        approve: the use case, called with the typed code and PIN.
     """
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="supervisor.cancel")]
@@ -45,9 +45,9 @@ class SupervisorPinDialog(FeeModal[SignedInUser | None]):
             yield Label(_("Supervisor approval"), classes="dialog-title")
             yield Label(Content(self.what))
             yield Label(_("Supervisor code"))
-            yield Input(id="supervisor-code")
+            yield Input(id="supervisor-code", compact=True)
             yield Label(_("Supervisor PIN"))
-            yield Input(id="supervisor-pin", password=True)
+            yield Input(id="supervisor-pin", password=True, compact=True)
             yield Label("", id="supervisor-error", classes="field-error")
         yield Footer()
 
@@ -63,15 +63,15 @@ class SupervisorPinDialog(FeeModal[SignedInUser | None]):
 
     @work(exclusive=True, group="supervisor")
     async def _check(self, code: str, pin: str) -> None:
-        """Approve, or say why not and let them try again."""
+        """Run the approved action, or say why not and let them try again."""
         try:
-            approver = await self.approve(code, pin)
+            result = await self.approve(code, pin)
         except FeeError as error:
             self.query_one("#supervisor-error", Label).update(tr_error(error))
             self.query_one("#supervisor-pin", Input).value = ""
             self.query_one("#supervisor-pin", Input).focus()
             return
-        self.dismiss(approver)
+        self.dismiss(result)
 
     def action_cancel(self) -> None:
         """Close without approval."""

@@ -89,7 +89,7 @@ class TenderDialog(FeeModal[TenderLine | None]):
             if self.method in (Method.WECHAT, Method.ALIPAY):
                 yield Label(self._code_text(), id="tender-code")
             yield Label(_("Transaction reference (type or scan)"))
-            yield Input(id="tender-reference", max_length=64)
+            yield Input(id="tender-reference", max_length=64, compact=True)
 
     def _code_text(self) -> str:
         if not self.masked_code:

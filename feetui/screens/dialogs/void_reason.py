@@ -51,7 +51,7 @@ class ReasonDialog(FeeModal[str | None]):
             options = [Option(_(reason)) for reason in self.reasons]
             yield OptionList(*options, id="reason-list")
             yield Label(_("Or type the reason (Tab), then Enter"))
-            yield Input(id="reason-text", max_length=MAX_REASON)
+            yield Input(id="reason-text", max_length=MAX_REASON, compact=True)
             yield Label("", id="reason-error", classes="field-error")
         yield Footer()
 

@@ -1,0 +1,411 @@
+"""The counter app: :class:`FeeApp` and :func:`make_app`, the one factory of CLI, demo and tests.
+
+The app owns the store's lifetime. Tortoise keeps its state per asyncio context, so the database is
+opened in the task that then runs the app (``run_async`` for the CLI, ``run_test`` for Pilot
+tests) and closed in ``finally`` (../shared/STACK-NOTES.md). Screens reach the use cases through
+``app.services``; they never see the database.
+
+Two app-wide behaviours live here because they ignore which widget has the focus:
+
+* the scanner: digits typed since the last other key are remembered, and an Enter that ends a
+  burst whose *content* is a WeChat/Alipay payment code becomes a :class:`PaymentCodeScanned`
+  message for the current screen instead of a key (RELIABILITY R20);
+* the idle lock: after ``settings.idle_lock_minutes`` without a key, the lock screen covers
+  everything until the same cashier types their PIN.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Input
+
+from feetui.clock import Clock, IdSource, SystemClock
+from feetui.config import Settings
+from feetui.core.errors import FeeError, StorageError
+from feetui.i18n import N_, _, set_language, tr_error
+from feetui.messages import (
+    HelpRequested,
+    PaymentCodeScanned,
+    ScanRejected,
+    SignedIn,
+    SignOutRequested,
+    UnitChosen,
+)
+from feetui.widgets.bindings import TranslatedBindings
+from feetui.widgets.scan_buffer import ScanBuffer
+
+if TYPE_CHECKING:
+    from feetui.db.connection import Database
+    from feetui.services.auth import SignedInUser
+    from feetui.services.container import Services
+    from feetui.sync.service import SyncService
+    from feetui.sync.status import SyncStatus
+
+log = logging.getLogger(__name__)
+
+# How often the idle lock looks at the last key press.
+_IDLE_CHECK_SECONDS = 15.0
+_NOT_A_CODE = N_(
+    "This is not a WeChat or Alipay payment code: ask the payer to refresh the code and scan again"
+)
+
+
+def looks_like_payment_code(burst: str) -> bool:
+    """True for digits only, 16 to 24 long, starting 10-15 or 25-30: a code the scanner garbled.
+
+    Phone numbers (11 digits) and room codes never qualify, so they stay ordinary text.
+    """
+    from feetui.core.parse import normalise_digits
+
+    digits = normalise_digits(burst)
+    if not (16 <= len(digits) <= 24 and digits.isascii() and digits.isdigit()):
+        return False
+    return 10 <= int(digits[:2]) <= 15 or 25 <= int(digits[:2]) <= 30
+
+
+class FeeApp(TranslatedBindings, App[int]):
+    """The fee counter: sign in, find a unit, take the money, print the receipt.
+
+    Args:
+        settings: what the app was told from outside (database, printer, language ...).
+        clock: the clock every service reads.
+        ids: the id source every service uses (UUIDv7 from ``clock`` by default).
+    """
+
+    sync_status: reactive[SyncStatus | None] = reactive(None)
+    """How the counter stands with headquarters; every sync badge shows it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "feetui"
+    BINDINGS = [
+        Binding("f1", "help", N_("Help"), id="app.help"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", show=False, priority=True),
+    ]
+
+    def __init__(self, settings: Settings, *, clock: Clock, ids: IdSource) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.ids = ids
+        self.database: Database | None = None
+        self._services: Services | None = None
+        self.user: SignedInUser | None = None
+        self.scan_buffer = ScanBuffer()
+        self.last_key_at: datetime = clock.now()
+        self.sync: SyncService | None = None
+
+    # ----------------------------------------------------------------- the store's lifetime
+
+    @property
+    def services(self) -> Services:
+        """The use-case context over the open database.
+
+        Raises:
+            RuntimeError: the app is not running (the store is only open while it runs).
+        """
+        if self._services is None:
+            raise RuntimeError("the store is not open: run the app through run_async or run_test")
+        return self._services
+
+    @asynccontextmanager
+    async def _store(self) -> AsyncIterator[None]:
+        """Open the database in this task, build the services, and close it all afterwards."""
+        from feetui.db.connection import close_db, open_db
+        from feetui.services.container import Services
+
+        path = self.settings.resolved_db_path()
+        self.database = await open_db(path, clock=self.clock, device_name=self.settings.device_name)
+        try:
+            services = Services.build(self.settings, self.database, clock=self.clock)
+            self._services = dataclasses.replace(services, ids=self.ids)
+            yield
+        finally:
+            if self.sync is not None:
+                await self.sync.close()
+            self._services = None
+            database, self.database = self.database, None
+            await close_db(database)
+
+    async def run_async(self, **kwargs: Any) -> int | None:
+        """Open the store, run the app until it exits, close the store (CLI path)."""
+        async with self._store():
+            return await super().run_async(**kwargs)
+
+    @asynccontextmanager
+    async def run_test(self, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+        """Open the store, run the app headless under a Pilot, close the store (tests)."""
+        async with self._store(), super().run_test(**kwargs) as pilot:
+            yield pilot
+
+    # ----------------------------------------------------------------- screens
+
+    async def _run_sync(self) -> None:
+        """Sync until the app exits when enrolled; otherwise just say why it does not sync.
+
+        Runs as a worker started after the first screen, so the sync client's imports never
+        delay the sign-in screen.
+        """
+        from feetui.sync.service import SyncService, find_target, standalone_status
+
+        target = await find_target(self.settings.server)
+        if target is None:
+            device_id = self.services.device_id
+            self.sync_status = await standalone_status(self.settings.server, device_id)
+            return
+        self.sync = SyncService(target, self.clock, on_status=self._sync_reported)
+        await self.sync.run()
+
+    def _sync_reported(self, status: SyncStatus) -> None:
+        self.sync_status = status
+
+    def nudge_sync(self) -> None:
+        """Something was just posted: push it now rather than at the next round."""
+        if self.sync is not None:
+            self.sync.nudge()
+
+    def on_mount(self) -> None:
+        """Start at the sign-in screen, start syncing, and watch for an idle counter."""
+        from feetui.screens.sign_in import SignInScreen
+
+        self.push_screen(SignInScreen())
+        self.run_worker(self._run_sync(), group="sync", exclusive=True, exit_on_error=False)
+        if self.settings.idle_lock_minutes > 0:
+            self.set_interval(_IDLE_CHECK_SECONDS, self.check_idle_lock)
+
+    async def on_signed_in(self, message: SignedIn) -> None:
+        """A cashier signed in: make sure a shift is open, then go to the lookup."""
+        from feetui.screens.lookup import LookupScreen
+        from feetui.screens.shift_open import ShiftOpenScreen
+        from feetui.services.auth import get_user
+        from feetui.services.counter import find_open_shift
+
+        self.user = await get_user(self.services, user_id=message.user_id)
+        self.last_key_at = self.clock.now()
+        shift = await find_open_shift(self.services)
+        await self._reset_to(ShiftOpenScreen() if shift is None else LookupScreen())
+
+    async def on_sign_out_requested(self, _message: SignOutRequested) -> None:
+        """Forget the cashier and go back to the sign-in screen."""
+        from feetui.screens.sign_in import SignInScreen
+
+        log.info("signed out")
+        self.user = None
+        await self._reset_to(SignInScreen())
+
+    async def _reset_to(self, screen: Screen[Any]) -> None:
+        """Drop every screen above the base and show ``screen`` alone."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        await self.switch_screen(screen)
+
+    async def on_unit_chosen(self, message: UnitChosen) -> None:
+        """Open the chosen unit's screen above the lookup."""
+        from feetui.screens.unit import UnitScreen
+
+        await self.push_screen(UnitScreen(message.unit_id))
+
+    def back_to_lookup(self) -> None:
+        """Close every screen above the lookup (after a receipt: ready for the next resident)."""
+        from feetui.screens.lookup import LookupScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, LookupScreen):
+            self.pop_screen()
+
+    # ----------------------------------------------------------------- printing
+
+    def print_document(
+        self,
+        doc: object,
+        *,
+        document_id: str,
+        kind: str,
+        copy_count: int,
+        report: Callable[[FeeError | None], None] | None = None,
+    ) -> None:
+        """Print ``doc`` in a thread worker owned by the app, so leaving the screen that asked
+        does not stop it; ``report`` hears the printer's answer on the event loop."""
+        from feetui.screens.documents import print_document
+
+        job = partial(
+            print_document,
+            doc,  # type: ignore[arg-type]
+            self.settings,
+            document_id=document_id,
+            kind=kind,
+            copy_count=copy_count,
+        )
+        self.run_worker(partial(self._print_job, job, report), thread=True, group="print")
+
+    def retry_printing(self, report: Callable[[FeeError | None], None] | None = None) -> None:
+        """Send every document waiting in the print queue again, in a thread worker."""
+        from feetui.screens.documents import retry_pending
+
+        job = partial(retry_pending, self.settings)
+        self.run_worker(partial(self._print_job, job, report), thread=True, group="print")
+
+    def _print_job(
+        self,
+        job: Callable[[], FeeError | None],
+        report: Callable[[FeeError | None], None] | None,
+    ) -> None:
+        """Run a blocking print job (thread) and hand its answer to the event loop."""
+        try:
+            failure = job()
+        except OSError as error:  # the spool folder cannot be written: say so, keep going
+            log.error("print spool unavailable: %s", error)
+            failure = StorageError(
+                "print_spool_unavailable",
+                N_("The print queue folder cannot be written: {reason}"),
+                reason=str(error),
+            )
+        self.call_from_thread(self._print_reported, failure, report)
+
+    def _print_reported(
+        self, failure: FeeError | None, report: Callable[[FeeError | None], None] | None
+    ) -> None:
+        if report is not None and getattr(report, "__self__", None) in self.screen_stack:
+            report(failure)
+        elif failure is not None:
+            self.notify(tr_error(failure), severity="error", timeout=10)
+
+    def on_help_requested(self, _message: HelpRequested) -> None:
+        """Show every key of the current screen."""
+        self.action_help()
+
+    def action_help(self) -> None:
+        """F1: list every key of the screen the cashier is on."""
+        from feetui.screens.help import HelpScreen, keys_of
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(keys_of(self.screen)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The command palette offers every action the current screen has a key for."""
+        from feetui.screens.help import keys_of
+
+        for row in keys_of(screen):
+            if row.action == "command_palette":
+                continue
+            yield SystemCommand(
+                row.description,
+                _("Key: {key}").format(key=row.key),
+                partial(self.run_action, row.action, row.node),
+            )
+
+    # ----------------------------------------------------------------- scanner and idle lock
+
+    async def on_event(self, event: events.Event) -> None:
+        """Watch every key before it reaches a widget: scanner bursts and the idle clock."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_key_at = self.clock.now()
+            if event.key == "enter" and self._route_scan():
+                return
+            self.scan_buffer.feed(event.character)
+        elif (
+            isinstance(event, events.Paste)
+            and not event.is_forwarded
+            and self._route_paste(event.text)
+        ):
+            return
+        await super().on_event(event)
+
+    def _route_scan(self) -> bool:
+        """Enter ended a digit burst: if it is a payment code, take it away from the widget.
+
+        Returns:
+            True when the burst was a payment code (or a malformed one) and Enter was consumed.
+        """
+        burst = self.scan_buffer.take()
+        if not burst:
+            return False
+        if not self._deliver_code(burst):
+            return False
+        self._remove_typed(burst)
+        return True
+
+    def _route_paste(self, text: str) -> bool:
+        """A pasted payment code (some scanners paste) is routed like a typed one."""
+        return bool(text.strip()) and self._deliver_code(text.strip())
+
+    def _deliver_code(self, burst: str) -> bool:
+        """Classify ``burst`` by content and tell the current screen; True when it was one.
+
+        A burst that is nearly a payment code (right length and prefix family, wrong shape) is an
+        error only where payment codes are expected (``ACCEPTS_PAYMENT_CODES`` on the screen);
+        anywhere else it stays ordinary text.
+        """
+        from feetui.core.paycode import classify_scan
+
+        code = classify_scan(burst)
+        if code is not None:
+            self.screen.post_message(PaymentCodeScanned(method=code.provider, masked=code.masked))
+            return True
+        if getattr(self.screen, "ACCEPTS_PAYMENT_CODES", False) and looks_like_payment_code(burst):
+            self.screen.post_message(ScanRejected(_(_NOT_A_CODE)))
+            return True
+        return False
+
+    def _remove_typed(self, burst: str) -> None:
+        """Take the scanned digits back out of the input they were typed into."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value.endswith(burst):
+            focused.value = focused.value[: -len(burst)]
+
+    def on_payment_code_scanned(self, message: PaymentCodeScanned) -> None:
+        """No screen wanted the code: say where it can be used."""
+        self.notify(
+            _("A payment code was scanned. Open a unit and press Pay first."), severity="warning"
+        )
+
+    def on_scan_rejected(self, message: ScanRejected) -> None:
+        """No screen handled a malformed code: show the reason where the cashier looks."""
+        self.notify(message.reason, severity="error")
+
+    def check_idle_lock(self) -> None:
+        """Lock the counter when nobody pressed a key for ``settings.idle_lock_minutes``."""
+        from feetui.screens.sign_in import LockScreen
+
+        minutes = self.settings.idle_lock_minutes
+        if self.user is None or minutes <= 0 or isinstance(self.screen, LockScreen):
+            return
+        if self.clock.now() - self.last_key_at >= timedelta(minutes=minutes):
+            log.info("idle lock after %s minutes", minutes)
+            self.push_screen(LockScreen())
+
+
+def make_app(
+    settings: Settings, *, clock: Clock | None = None, ids: IdSource | None = None
+) -> FeeApp:
+    """Build the counter app: the one factory used by the CLI, the demo and the tests.
+
+    Sets the interface language from ``settings.lang`` first, so every label the app makes is in
+    it (binding labels are translated per instance: docs/ARCHITECTURE.md).
+
+    Args:
+        settings: the merged settings.
+        clock: the clock services read; the system clock when omitted (tests pass a fixed one).
+        ids: the id source; UUIDv7 from ``clock`` when omitted.
+
+    Returns:
+        An app that opens its database when run.
+    """
+    set_language(settings.lang)
+    clock = clock or SystemClock()
+    return FeeApp(settings, clock=clock, ids=ids or IdSource(clock))
+
+
+__all__ = ["FeeApp", "make_app"]
