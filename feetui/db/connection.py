@@ -124,6 +124,7 @@ async def open_db(
     *,
     create: bool = True,
     clock: Clock | None = None,
+    ids: IdSource | None = None,
     device_name: str = "counter-1",
     lock: bool = True,
     extra_pragmas: dict[str, Any] | None = None,
@@ -137,6 +138,8 @@ async def open_db(
         path: the SQLite file.
         create: make the file (and its folder) when missing; ``False`` refuses a missing file.
         clock: clock for the device row made with a new database (the system clock by default).
+        ids: id source for that device row and its receipt series (``IdSource(clock)`` by
+            default; the demo passes a seeded one so that the same seed builds the same file).
         device_name: name of the device row made with a new database.
         lock: take the instance lock (tests of the lock itself turn this off).
         extra_pragmas: more PRAGMAs (tests limit ``max_page_count`` or break ``synchronous``).
@@ -166,7 +169,8 @@ async def open_db(
             await _check_pragmas(context)
             await _migrate(context, config)
             clock = clock or SystemClock()
-            device_id = await ensure_device(clock=clock, ids=IdSource(clock), name=device_name)
+            ids = ids or IdSource(clock)
+            device_id = await ensure_device(clock=clock, ids=ids, name=device_name)
     except BaseException:
         await _shut(context, instance)
         raise
