@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "feetui.commands.bill",
     "feetui.commands.users",
     "feetui.commands.run",
+    "feetui.commands.demo",
 )
 
 

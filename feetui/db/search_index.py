@@ -31,8 +31,8 @@ from feetui.db.pinyin import name_initials
 _BATCH = 500
 
 _UNITS_SQL = """
-SELECT u.id, u.code, u.kind, u.tags, u.active, COALESCE(p.name, ''), COALESCE(p.phone, ''),
-       COALESCE(p.kind, '')
+SELECT u.id, u.code, u.kind, u.tags, u.active, COALESCE(p.name, u.owner_name, ''),
+       COALESCE(p.phone, ''), COALESCE(p.kind, 'owner'), u.plates
 FROM unit u LEFT JOIN party p ON p.id = u.owner_id
 WHERE u.id IN ({marks})
 """
@@ -155,8 +155,10 @@ def _facts(unit_rows: Sequence[Sequence], vehicle_rows: Sequence[Sequence]) -> l
         if name:
             people.setdefault(unit_id, []).append((name, phone, party_kind))
     facts = []
-    for unit_id, code, kind, tags, active, name, phone, party_kind in unit_rows:
+    for unit_id, code, kind, tags, active, name, phone, party_kind, unit_plates in unit_rows:
         owner = [(name, phone, party_kind)] if name else []
+        # The unit's own search copy of its plates counts too (master data may carry only it).
+        plates.setdefault(unit_id, []).extend((unit_plates or "").split())
         others = [p for p in people.get(unit_id, []) if p not in owner]
         facts.append(
             UnitFacts(
