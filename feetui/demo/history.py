@@ -11,7 +11,8 @@ database would compute them, so every invariant a real payment keeps holds: the 
 gapless receipt series, allocations never above a charge, a prepaid balance never below zero,
 and every payment inside a shift that was opened and closed.
 
-Shift closes are written with the payload and rows of ``close_shift`` (the shift work's use case).
+Shift opens and closes carry the payloads of ``open_shift`` and ``close_shift`` (the latter built
+by close_shift's own payload builders, settlement slips agreeing with the shift's tenders).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from feetui.core.allocation import spend_prepaid
 from feetui.core.journal import GENESIS_HASH, canonical_json, make_entry
 from feetui.core.late_fees import LateFeeRule
 from feetui.core.money import Money
-from feetui.core.shift import DENOMINATIONS, count_total, expected_cash, over_short
+from feetui.core.shift import DENOMINATIONS, count_total, expected_cash
 from feetui.db.queries.balances import ChargeBalance
 from feetui.db.queries.posting import NextReceipt, OpenShift, receipt_text
 from feetui.demo import behaviour
@@ -41,9 +42,9 @@ from feetui.services.payment_plan import check_tenders, late_fees_due, plan_paym
 from feetui.services.payments import KIND as PAYMENT_KIND
 from feetui.services.payments import _Context, _payload
 from feetui.services.results import TenderInput
+from feetui.services.shifts import CLOSE_KIND, SETTLEMENT_METHODS, _close_payload, _settlement_row
 from feetui.services.shifts import KIND as SHIFT_OPEN_KIND
 
-SHIFT_CLOSE_KIND = "shift_close"
 OPENING_COUNTS = {"n100": 2, "n50": 2, "n20": 5, "n10": 10, "n5": 4, "c1": 20, "c05": 10}
 """The float every demo shift opens with (¥535)."""
 CEILING = Money(100_000_000)
@@ -89,7 +90,7 @@ class DayRows:
     """What one day at the counter wrote: shift rows, payloads of payments, journal entries."""
 
     shifts: list[tuple] = field(default_factory=list)
-    closes: list[tuple] = field(default_factory=list)
+    closes: list[dict[str, Any]] = field(default_factory=list)
     payments: list[dict[str, Any]] = field(default_factory=list)
     entries: list[tuple] = field(default_factory=list)
 
@@ -218,8 +219,10 @@ class History:
         return OpenShift(shift_id, cashier.id, day)
 
     def _close_shift(self, rows: DayRows, shift: OpenShift, cashier: DemoUser, day: date) -> None:
+        """The close as close_shift posts it: blind count, expected cash, settlement slips."""
         at = self._stamp(datetime.combine(day, time(17, 45), self.tz))
-        cash = [t for p in rows.payments for t in p["tenders"] if t["method"] == "cash"]
+        tenders = [t for p in rows.payments for t in p["tenders"]]
+        cash = [t for t in tenders if t["method"] == "cash"]
         expected = expected_cash(
             opening_float=count_total(OPENING_COUNTS),
             cash_tendered=Money(sum(t["tendered_fen"] for t in cash)),
@@ -231,30 +234,19 @@ class History:
         )
         counts = count_notes(expected.fen + self._slip())
         counted = count_total(counts)
-        difference = over_short(expected=expected, counted=counted)
-        close_id = self.ids.new_str()
-        note = "" if not difference else "点钞差异，已登记"
-        # The payload close_shift (services/shifts.py) journals, without settlement slips.
-        payload = {
-            "id": close_id,
-            "device_id": self.journal.device_id,
-            "shift_id": shift.shift_id,
-            "business_date": day.isoformat(),
-            "created_at": at.isoformat(),
-            "closed_by_id": cashier.id,
-            "closed_by_name": cashier.name,
-            "counted_fen": counted.fen,
-            "expected_fen": expected.fen,
-            "over_short_fen": difference.fen,
-            "note": note,
-            "counts": counts,
-            "settlement_checks": [],
-        }
-        rows.closes.append(
-            (close_id, shift.shift_id, at, counted.fen, json.dumps(counts, sort_keys=True),
-             expected.fen, difference.fen, note, cashier.id)
-        )  # fmt: skip
-        self._append(rows, SHIFT_CLOSE_KIND, close_id, payload, at)
+        note = "" if counted == expected else "点钞差异，已登记"
+        svc = SimpleNamespace(device_id=self.journal.device_id, clock=self._clock, ids=self.ids)
+        row = SimpleNamespace(id=shift.shift_id, business_date=day)
+        user = SimpleNamespace(id=cashier.id, name=cashier.name)
+        payload = _close_payload(svc, self.ids.new_str(), row, user, counted, expected, note)  # type: ignore[arg-type]
+        payload["counts"] = counts
+        payload["settlement_checks"] = [
+            _settlement_row(svc, method, recorded, recorded)  # type: ignore[arg-type]
+            for method in SETTLEMENT_METHODS
+            if (recorded := Money(sum(t["amount_fen"] for t in tenders if t["method"] == method)))
+        ]
+        rows.closes.append(payload)
+        self._append(rows, CLOSE_KIND, payload["id"], payload, at)
 
     def _slip(self) -> int:
         """A cashier's counting slip now and then (长短款): usually none."""
@@ -446,7 +438,6 @@ def count_notes(amount_fen: int) -> dict[str, int]:
 
 
 __all__ = [
-    "SHIFT_CLOSE_KIND",
     "DayRows",
     "History",
     "Household",

@@ -9,6 +9,7 @@ Tortoise stores them (``str()`` of an aware UTC datetime).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -50,6 +51,10 @@ _INSERT = {
     "shift_close": (
         "INSERT INTO shift_close (id, shift_id, closed_at, counted_fen, counts_json, "
         "expected_fen, over_short_fen, note, closed_by_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ),
+    "settlement_check": (
+        "INSERT INTO settlement_check (id, close_id, method, recorded_fen, slip_fen, "
+        "difference_fen) VALUES (?, ?, ?, ?, ?, ?)"
     ),
     "payment": (
         "INSERT INTO payment (id, device_id, shift_id, unit_id, cashier_id, payer_name, "
@@ -181,7 +186,8 @@ def write_days(connection: sqlite3.Connection, days: Sequence[DayRows]) -> None:
         rows["shift"].extend((*r[:3], stamp(r[3]), r[4].isoformat(), *r[5:]) for r in day.shifts)
         for payload in day.payments:
             payment_rows(payload, rows)
-        rows["shift_close"].extend((r[0], r[1], stamp(r[2]), *r[3:]) for r in day.closes)
+        for close in day.closes:
+            close_rows(close, rows)
         for entry_id, entry, at in day.entries:
             rows["journal_entry"].append(
                 (entry_id, entry.device_id, entry.seq, entry.record_id, entry.kind,
@@ -189,10 +195,24 @@ def write_days(connection: sqlite3.Connection, days: Sequence[DayRows]) -> None:
             )  # fmt: skip
             rows["outbox"].append((entry_id,))
     order = ("shift", "charge", "payment", "tender", "allocation", "prepaid_entry",
-             "receipt_number", "shift_close", "journal_entry", "outbox")  # fmt: skip
+             "receipt_number", "shift_close", "settlement_check", "journal_entry",
+             "outbox")  # fmt: skip
     for name in order:
         if rows[name]:
             connection.executemany(_INSERT[name], rows[name])
+
+
+def close_rows(p: dict[str, Any], rows: dict[str, list[tuple]]) -> None:
+    """The rows of one shift close, from its payload, as close_shift writes them."""
+    rows["shift_close"].append(
+        (p["id"], p["shift_id"], stamp(datetime.fromisoformat(p["created_at"])),
+         p["counted_fen"], json.dumps(p["counts"], sort_keys=True), p["expected_fen"],
+         p["over_short_fen"], p["note"], p["closed_by_id"])
+    )  # fmt: skip
+    rows["settlement_check"].extend(
+        (s["id"], p["id"], s["method"], s["recorded_fen"], s["slip_fen"], s["difference_fen"])
+        for s in p["settlement_checks"]
+    )
 
 
 def payment_rows(p: dict[str, Any], rows: dict[str, list[tuple]]) -> None:
@@ -228,6 +248,7 @@ def payment_rows(p: dict[str, Any], rows: dict[str, list[tuple]]) -> None:
 __all__ = [
     "BULK_TABLES",
     "bulk_load",
+    "close_rows",
     "payment_rows",
     "stamp",
     "write_charges",

@@ -17,12 +17,12 @@ from feetui.core.money import Money
 from feetui.core.search import MatchKind
 from feetui.db.connection import close_db, open_db, raw_connection
 from feetui.demo import DemoOptions, DemoSummary, build_demo
-from feetui.demo.writer import BULK_TABLES, payment_rows
+from feetui.demo.writer import BULK_TABLES, close_rows, payment_rows
 from feetui.services.container import Services
 from feetui.services.lookup import find_units
 from feetui.services.payments import take_payment
 from feetui.services.results import TenderInput
-from feetui.services.shifts import open_shift
+from feetui.services.shifts import close_shift, open_shift
 from tests.demo.conftest import AS_OF, SMALL, build_in_thread
 
 
@@ -82,7 +82,7 @@ def _writer_columns(table: str) -> list[str]:
     return [c.strip() for c in text[text.index("(") + 1 : text.index(")")].split(",")]
 
 
-async def test_writer_makes_exactly_the_rows_take_payment_makes(
+async def test_writer_makes_exactly_the_rows_the_services_make(
     small_demo: DemoSummary, tmp_path: Path
 ) -> None:
     path = tmp_path / "copy.sqlite3"
@@ -97,14 +97,19 @@ async def test_writer_makes_exactly_the_rows_take_payment_makes(
             "SELECT b.unit_id, (SELECT id FROM user WHERE code = '1001') FROM unit_balance b "
             "ORDER BY b.arrears_fen DESC LIMIT 1"
         ).fetchone()
-        await open_shift(svc, shift_id=svc.ids.new_str(), cashier_id=cashier_id,
-                         opening_counts={"n100": 5})  # fmt: skip
+        shift = await open_shift(svc, shift_id=svc.ids.new_str(), cashier_id=cashier_id,
+                                 opening_counts={"n100": 5})  # fmt: skip
         due = connection.execute(
             "SELECT arrears_fen FROM unit_balance WHERE unit_id = ?", (unit_id,)
         ).fetchone()[0]
         posted = await take_payment(
             svc, payment_id=svc.ids.new_str(), unit_id=unit_id, cashier_id=cashier_id,
             tenders=[TenderInput("wechat", Money(due * 2))], overpay_to_prepaid=True,
+        )  # fmt: skip
+        closed = await close_shift(
+            svc, close_id=svc.ids.new_str(), shift_id=shift.shift_id, closed_by=cashier_id,
+            counts={"n100": 4}, note="短款 100 元",
+            settlement_slips={"wechat": Money(due * 2)},
         )  # fmt: skip
     finally:
         await close_db(database)
@@ -125,10 +130,21 @@ async def test_writer_makes_exactly_the_rows_take_payment_makes(
     actual["charge"] = [
         row for charge_id in late for row in _rows_of(connection, "charge", "id", charge_id)
     ]
+    close_payload = __import__("json").loads(connection.execute(
+        "SELECT payload_json FROM journal_entry WHERE record_id = ?", (closed.close_id,)
+    ).fetchone()[0])  # fmt: skip
+    expected_close: dict[str, list[tuple]] = {"shift_close": [], "settlement_check": []}
+    close_rows(close_payload, expected_close)
+    actual["shift_close"] = _rows_of(connection, "shift_close", "id", closed.close_id)
+    actual["settlement_check"] = _rows_of(
+        connection, "settlement_check", "close_id", closed.close_id
+    )
+    expected.update(expected_close)
     connection.close()
     for table, rows in actual.items():
         assert sorted(rows) == sorted(_with_nulls(table, expected[table])), table
     assert expected["allocation"], "the payment paid charges"
+    assert expected["settlement_check"], "the close checked a slip"
 
 
 def _with_nulls(table: str, rows: list[tuple]) -> list[tuple]:

@@ -15,6 +15,7 @@ from feetui.core.journal import ChainEntry, verify_chain
 from feetui.db.connection import raw_connection
 from feetui.demo import DemoSummary
 from feetui.services.results import PostedPayment
+from feetui.services.shifts import ClosedShift
 
 
 @contextmanager
@@ -176,6 +177,25 @@ def test_shift_closes_expect_the_cash_their_payments_took(small_demo: DemoSummar
         assert expected == opening + cash
         assert counted == count_total(json.loads(counts)).fen
         assert difference == counted - expected
+
+
+def test_settlement_slips_agree_with_each_shifts_tenders(small_demo: DemoSummary) -> None:
+    with _open(small_demo) as c:
+        checks = c.execute(
+            """SELECT k.method, k.recorded_fen, k.slip_fen, k.difference_fen,
+              (SELECT COALESCE(SUM(t.amount_fen), 0) FROM tender t
+               WHERE t.shift_id = x.shift_id AND t.method = k.method)
+            FROM settlement_check k JOIN shift_close x ON x.id = k.close_id"""
+        ).fetchall()
+        payloads = [json.loads(r[0]) for r in c.execute(
+            "SELECT payload_json FROM journal_entry WHERE kind = 'shift_close'")]  # fmt: skip
+    assert checks
+    for method, recorded, slip, difference, tendered in checks:
+        assert method in ("card", "wechat", "alipay")
+        assert recorded == slip == tendered and difference == 0
+    for payload in payloads:
+        closed = ClosedShift.from_payload(payload)
+        assert closed.over_short == closed.counted - closed.expected
 
 
 def test_unit_balances_equal_the_posted_rows(small_demo: DemoSummary) -> None:
