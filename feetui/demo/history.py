@@ -33,7 +33,7 @@ from feetui.core.late_fees import LateFeeRule
 from feetui.core.money import Money
 from feetui.core.shift import DENOMINATIONS, count_total, expected_cash
 from feetui.db.queries.balances import ChargeBalance
-from feetui.db.queries.posting import NextReceipt, OpenShift, receipt_text
+from feetui.db.queries.posting import NextReceipt, OpenShift, UnitCard, receipt_text
 from feetui.demo import behaviour
 from feetui.demo.billing import BilledCharge
 from feetui.demo.community import Community, DemoUser, Unit
@@ -346,11 +346,9 @@ class History:
         """take_payment's payload builder over the demo's context (same ids, same rows)."""
         unit = household.unit
         svc = SimpleNamespace(device_id=self.journal.device_id, clock=self._clock, ids=self.ids)
-        unit_view = SimpleNamespace(
-            id=unit.id, code=unit.code, owner_name=unit.owner.name, site_id=self.community.site_id
-        )
+        card = UnitCard(unit.id, self.community.site_id, unit.code, unit.owner.name)
         payment_id = self.ids.new_str()
-        ctx = _Context(svc, payment_id, shift, unit_view, cashier.id, cashier.name, "")  # type: ignore[arg-type]
+        ctx = _Context(svc, payment_id, shift, card, cashier.id, cashier.name, "")  # type: ignore[arg-type]
         return _payload(ctx, plan, selected, receipt, after)
 
     def _apply(self, household: Household, payload: dict[str, Any]) -> None:
