@@ -161,11 +161,13 @@ def spend_prepaid(balance: Money, amount: Money) -> Money:
     Raises:
         InputError: ``amount_negative`` when ``amount`` is below zero.
         RuleError: ``prepaid_insufficient`` (params ``available``, ``requested`` as yuan text)
-            when the balance is smaller than ``amount``.
+            when the balance is smaller than a non-zero ``amount``.
     """
     if amount.is_negative:
         raise InputError("amount_negative", N_("A payment amount cannot be negative"))
-    if amount > balance:
+    # Spending nothing is always possible: a balance two offline counters overspent (R13) is
+    # negative, and that unit must still be able to pay in other ways.
+    if amount and amount > balance:
         raise RuleError(
             "prepaid_insufficient",
             N_(

@@ -159,3 +159,41 @@ async def test_a_foreign_payment_waits_for_its_unit_then_lands(
         (5_000,)
     ]
     assert await b.prepaid(new_unit) == 5_000
+
+
+async def test_prepaid_overspent_by_two_offline_refunds_shows_negative_and_the_unit_still_pays(
+    hq, two_counters
+) -> None:
+    from feetui.core.allocation import spend_prepaid
+    from feetui.core.money import Money
+    from feetui.services.refunds import refund_prepaid
+    from tests.builders import SUPERVISOR_CODE, SUPERVISOR_PIN
+
+    community, a, b = two_counters
+    unit = community.units[0]
+    await a.pay(
+        unit, community.cashier_id, 5_000, amount_to_charges=Money(0), overpay_to_prepaid=True
+    )
+    await a.sync()
+    await b.sync()
+    for counter in (a, b):  # both refund the whole ¥50 while offline
+        await counter.run(
+            refund_prepaid(
+                counter.svc,
+                refund_id=counter.svc.ids.new_str(),
+                unit_id=unit,
+                amount=Money(5_000),
+                method="cash",
+                cashier_id=community.cashier_id,
+                reason="退预存",
+                supervisor_code=SUPERVISOR_CODE,
+                supervisor_pin=SUPERVISOR_PIN,
+            )
+        )
+    for _round in range(2):
+        await a.sync()
+        await b.sync()
+    assert await a.prepaid(unit) == await b.prepaid(unit) == -5_000
+    assert spend_prepaid(Money(-5_000), Money(0)) == Money(-5_000)
+    paid = await b.pay(unit, community.cashier_id, 10_000)
+    assert paid.total.fen == 10_000 and await b.outstanding(unit) == 0
