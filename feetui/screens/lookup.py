@@ -22,6 +22,7 @@ class LookupScreen(FeeScreen[None]):
         Binding("enter", "open", N_("Open unit"), id="lookup.open", priority=True),
         Binding("escape", "clear", N_("Clear"), id="lookup.clear"),
         Binding("f10", "sign_out", N_("Sign out"), id="lookup.sign_out"),
+        Binding("f6", "arrears", N_("Arrears"), id="lookup.arrears"),
     ]
     AUTO_FOCUS = "#unit-search-input"
 
@@ -70,6 +71,12 @@ class LookupScreen(FeeScreen[None]):
         search_box = self.query_one(UnitSearch)
         search_box.query_one("#unit-search-input").value = ""  # type: ignore[attr-defined]
         search_box.focus_box()
+
+    def action_arrears(self) -> None:
+        """F6: the arrears work list (feetui/screens/arrears.py)."""
+        from feetui.screens.arrears import ArrearsScreen
+
+        self.app.push_screen(ArrearsScreen())
 
     def action_sign_out(self) -> None:
         """Leave the counter to the next cashier."""

@@ -18,10 +18,10 @@ from feetui.core.money import Money
 from feetui.core.parse import centi_text
 from feetui.i18n import N_, _, format_datetime, format_money, tr_error
 from feetui.messages import PaymentCodeScanned
-from feetui.screens.base import FeeScreen
 from feetui.screens.dialogs.adjustment import AdjustmentDialog, AdjustmentRequest
 from feetui.screens.dialogs.one_off import OneOffDialog, OneOffRequest
 from feetui.screens.dialogs.supervisor_pin import SupervisorPinDialog
+from feetui.screens.unit_arrears import ArrearsNote, UnitArrearsActions
 from feetui.services.adjustments import adjust_charge
 from feetui.services.charges import add_one_off_charge
 from feetui.services.checkout import METHOD_LABELS
@@ -31,7 +31,7 @@ from feetui.widgets.status_bar import StatusBar
 from feetui.widgets.unit_search import tag_text
 
 
-class UnitScreen(FeeScreen[None]):
+class UnitScreen(UnitArrearsActions):  # arrears keys F I M N T
     """The unit's account.
 
     Args:
@@ -64,6 +64,7 @@ class UnitScreen(FeeScreen[None]):
             yield Label("", id="unit-heading", classes="section-title")
             yield Label("", id="unit-prepaid")
         yield Label("", id="unit-owed")
+        yield ArrearsNote("", id="unit-arrears")
         yield BillTable(id="unit-bills")
         yield Label(_("Recent payments"), classes="section-title")
         yield DataTable(id="unit-payments", cursor_type="row", zebra_stripes=True)
@@ -85,6 +86,7 @@ class UnitScreen(FeeScreen[None]):
     async def reload(self) -> None:
         """Read the unit again and show it."""
         try:
+            self.reload_arrears()
             view = await load_unit(self.fee_app.services, self.unit_id)
         except FeeError as error:
             self.say(tr_error(error))
