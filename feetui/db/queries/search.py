@@ -69,13 +69,14 @@ async def search_units(query: str, *, limit: int = DEFAULT_LIMIT) -> list[UnitHi
     for scan in scans:
         _, rows = await connection.execute_query(_SCAN_SQL, [scan.low, scan.high, limit])
         for row in rows:
-            hit = _hit(row, scan)
-            best = found.get(hit.unit_id)
-            if best is None or hit.match < best.match:
-                found[hit.unit_id] = hit
+            # Scans run best kind first, so a unit already found keeps its match: building a
+            # hit is the costly part of a row, and is skipped for it.
+            if row[1] not in found:
+                found[row[1]] = _hit(row, scan)
         if len(found) >= limit:
             break
-    ranked = sorted(found.values(), key=lambda h: h.match)  # stable: key order within a kind
+    # Stable: key order within a kind (a scan's exact match and its prefix matches interleave).
+    ranked = sorted(found.values(), key=lambda h: h.match)
     return ranked[:limit]
 
 
