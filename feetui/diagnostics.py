@@ -9,6 +9,7 @@ only show up in front of a cashier.
 from __future__ import annotations
 
 import argparse
+import html
 import secrets
 import tempfile
 from dataclasses import replace
@@ -82,6 +83,53 @@ async def check_database(settings: Settings, args: argparse.Namespace) -> str:
     return f"{path}: {migrations[0][0]} migrations, {units[0][0]} units"
 
 
+async def check_screens(settings: Settings, args: argparse.Namespace) -> str:
+    """Render the sign-in screen and the lookup screen once, headless, at 80×24.
+
+    The app opens the configured database itself, as it does at the counter; each screen must
+    show its title (translated), which proves its layout, stylesheet and catalogs all loaded.
+    """
+    from feetui.app import make_app
+    from feetui.i18n import _
+    from feetui.screens.lookup import LookupScreen
+    from feetui.screens.sign_in import SignInScreen
+
+    app = make_app(settings)
+    seen = []
+    async with app.run_test(headless=True, size=(80, 24)) as pilot:
+        await _wait_for_screen(pilot, SignInScreen)
+        seen.append(_require_text(app, _("Fee counter"), "sign-in"))
+        await app.push_screen(LookupScreen())
+        await _wait_for_screen(pilot, LookupScreen)
+        seen.append(_require_text(app, _("Find a unit"), "lookup"))
+        app.exit()
+    return ", ".join(seen) + " at 80×24"
+
+
+async def _wait_for_screen(pilot, kind: type) -> None:
+    """Let the app run until a screen of ``kind`` is mounted and idle (bounded)."""
+    for _ in range(200):
+        if isinstance(pilot.app.screen, kind) and pilot.app.screen.is_mounted:
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise _missing(f"the {kind.__name__}")
+
+
+def _require_text(app, text: str, name: str) -> str:
+    """``name`` when ``text`` is on the rendered screen; otherwise the check fails."""
+    # The screenshot is SVG: entities unescaped and non-breaking spaces made plain again.
+    shown = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+    if text not in shown:
+        raise IntegrityError_(
+            "self_check_screen_blank",
+            N_("The {screen} screen did not show {text!r}."),
+            screen=name,
+            text=text,
+        )
+    return name
+
+
 async def check_receipt(settings: Settings, args: argparse.Namespace) -> str:
     """Take a demo payment on a scratch database and print its receipt to a ``file:`` printer.
 
@@ -105,21 +153,27 @@ async def check_receipt(settings: Settings, args: argparse.Namespace) -> str:
 
 
 async def _demo_receipt(settings: Settings):
-    """Post one cash payment on the scratch database and build its receipt."""
+    """Post one cash payment on the scratch database and build its receipt as the app does."""
     from feetui.db.connection import close_db, open_db
+    from feetui.screens.documents import receipt_doc
     from feetui.services.container import Services
+    from feetui.services.counter import load_receipt
 
     database = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
     try:
         svc = Services.build(settings, database)
-        posted, site_name = await _demo_payment(svc)
+        view = await load_receipt(svc, await _demo_payment(svc))
     finally:
         await close_db(database)
-    return _receipt_document(posted, site_name, svc)
+    return receipt_doc(view, settings, svc.tz)
 
 
-async def _demo_payment(svc):
-    """A one-unit site, a cashier, a shift, and an over-tendered cash payment (change due)."""
+async def _demo_payment(svc) -> str:
+    """A one-unit site, a cashier, a shift, and an over-tendered cash payment (change due).
+
+    Returns:
+        The payment's id.
+    """
     from feetui.core.money import Money
     from feetui.core.pin import hash_pin
     from feetui.db.models import Charge, FeeItem, Site, Unit, User
@@ -150,38 +204,7 @@ async def _demo_payment(svc):
     posted = await take_payment(
         svc, payment_id=new(), unit_id=unit.id, cashier_id=cashier.id, tenders=[cash]
     )
-    return posted, site.name
-
-
-def _receipt_document(posted, site_name: str, svc):
-    """The receipt of ``posted`` as the counter prints it."""
-    from feetui.core.receipt import FeeLine, PrintLabels, ReceiptDoc, TenderLine
-    from feetui.core.receipt import verification_code as code
-    from feetui.i18n import _, format_datetime
-
-    settings = svc.settings
-    tenders = tuple(
-        TenderLine(t.method, t.amount, t.reference, t.tendered, t.change, t.method == "cash")
-        for t in posted.tenders
-    )
-    return ReceiptDoc(
-        company=settings.company_name,
-        site=site_name,
-        receipt_no=posted.receipt_no,
-        printed_at=format_datetime(posted.created_at, svc.tz),
-        device_name=settings.device_name,
-        cashier=posted.cashier_name,
-        unit_code=posted.unit_code,
-        payer=posted.payer_name,
-        lines=tuple(FeeLine(line.fee_item_name, line.period, line.amount) for line in posted.lines),
-        total=posted.tendered_total,
-        tenders=tenders,
-        receipt_id=posted.payment_id,
-        verification=code(posted.payment_id, posted.receipt_no, posted.total, posted.payment_id),
-        prepaid_after=posted.prepaid_balance_after,
-        footer=settings.receipt_footer,
-        labels=PrintLabels().translated(_),
-    )
+    return posted.payment_id
 
 
 def _verify_printed(printed: bytes, rendered: bytes, doc, encoding: str) -> None:
@@ -203,8 +226,9 @@ def _missing(what: str) -> IntegrityError_:
 CHECKS = (
     ("resources", check_resources),
     ("database", check_database),
+    ("screens", check_screens),
     ("receipt", check_receipt),
 )
 """The checks in the order they run: each later one relies on what the earlier ones loaded."""
 
-__all__ = ["CHECKS", "check_database", "check_receipt", "check_resources"]
+__all__ = ["CHECKS", "check_database", "check_receipt", "check_resources", "check_screens"]

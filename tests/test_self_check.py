@@ -52,7 +52,7 @@ def test_self_check_passes_prints_the_demo_receipt_and_leaves_the_counter_ledger
     assert code == 0, out
     assert out.rstrip().endswith("OK")
     assert set(lines(out).values()) == {"ok"}
-    assert {"resources", "database", "receipt"} <= set(lines(out))
+    assert list(lines(out)) == ["resources", "database", "screens", "receipt"]
     data = receipt.read_bytes()
     assert "壹佰贰拾叁元整".encode("gb18030") in data  # the demo payment's total in capitals
     assert b"\x1dV" in data[-8:]  # cut at the end
@@ -72,9 +72,15 @@ def test_self_check_reports_a_database_in_use_and_still_runs_the_other_checks(
         code = main(["--lang", "en_US", "self-check", "--db", str(counter_db)])
     out = capsys.readouterr().out
     assert code == 1
-    assert lines(out) == {"resources": "ok", "database": "FAILED", "receipt": "ok"}
+    # The screens need the database too; the demo receipt does not (it has its own).
+    assert lines(out) == {
+        "resources": "ok",
+        "database": "FAILED",
+        "screens": "FAILED",
+        "receipt": "ok",
+    }
     assert "database_in_use" in out
-    assert "FAILED: database" in out
+    assert "FAILED: database, screens" in out
 
 
 async def test_resources_check_names_an_unknown_printer_profile(
