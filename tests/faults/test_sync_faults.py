@@ -195,6 +195,7 @@ class Cashier:
         self.done["void"] += 1
 
     async def _refund(self) -> None:
+        from feetui.core.errors import RuleError
         from feetui.services.refunds import refund_prepaid
 
         unit = self.rng.choice(self.community.units)
@@ -203,19 +204,25 @@ class Cashier:
             await self._pay()
             return
         svc = self.counter.svc
-        await self.counter.run(
-            refund_prepaid(
-                svc,
-                refund_id=svc.ids.new_str(),
-                unit_id=unit,
-                amount=Money(self.rng.randint(1, balance)),
-                method="cash",
-                cashier_id=self.community.cashier_id,
-                reason="退预存",
-                supervisor_code=SUPERVISOR_CODE,
-                supervisor_pin=SUPERVISOR_PIN,
+        try:
+            await self.counter.run(
+                refund_prepaid(
+                    svc,
+                    refund_id=svc.ids.new_str(),
+                    unit_id=unit,
+                    amount=Money(self.rng.randint(1, balance)),
+                    method="cash",
+                    cashier_id=self.community.cashier_id,
+                    reason="退预存",
+                    supervisor_code=SUPERVISOR_CODE,
+                    supervisor_pin=SUPERVISOR_PIN,
+                )
             )
-        )
+        except RuleError as error:
+            # Another window's refund or spend of the same balance arrived meanwhile.
+            assert error.code == "prepaid_insufficient", error.code
+            self.done["refund_refused"] += 1
+            return
         self.done["refund"] += 1
 
 
