@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from feetui.core.errors import N_, InputError, RuleError
-from feetui.core.money import Money, total
+from feetui.core.money import Money
 from feetui.db.models import (
     Allocation,
     Payment,
@@ -144,6 +144,7 @@ async def void_payment(
         cashier = await get_active_user(cashier_id)
         payment = await _voidable(payment_id)
         unit = await Unit.get(id=payment.unit_id)  # type: ignore[attr-defined]
+        before = await get_prepaid_balance(unit.id)
         now = svc.clock.now().astimezone(UTC)
         payload = {
             "id": void_id,
@@ -166,8 +167,36 @@ async def void_payment(
             **await _reversals(svc, payment),
             **_slip(svc, await issue_receipt_number(svc.device_id)),
         }
-        await _write(conn, svc, payload, now)
+        await _write_rows(conn, payload, now)
+        payload["prepaid_balance_after_fen"] = (await _balance_after(unit.id, before)).fen
+        await append_journal(
+            conn,
+            entry_id=svc.ids.new_str(),
+            device_id=svc.device_id,
+            kind=KIND,
+            record_id=void_id,
+            payload=payload,
+            created_at=now,
+        )
     return PostedVoid.from_payload(payload)
+
+
+async def _balance_after(unit_id: str, before: Money) -> Money:
+    """The unit's prepaid balance with the reversal rows written (still inside the transaction).
+
+    The void is refused (and its rows rolled back) when it takes the balance below zero: the
+    credit it would take back was already spent or refunded. Undoing an overpayment of a charge
+    (R13) lowers the balance too, which is why this reads the balance rather than adding up the
+    reversed entries. A balance already negative (two counters spent it offline) does not block a
+    void that does not lower it.
+    """
+    after = await get_prepaid_balance(unit_id)
+    if after < before and after.is_negative:
+        raise RuleError(
+            "prepaid_already_spent",
+            N_("The prepaid balance this payment added is already spent: void that use first."),
+        )
+    return after
 
 
 async def _voidable(payment_id: str) -> Payment:
@@ -197,18 +226,11 @@ async def _reversals(svc: Services, payment: Payment) -> dict[str, Any]:
         {"id": svc.ids.new_str(), "kind": PrepaidKind.VOID, "amount_fen": -e.amount_fen}
         for e in entries
     ]
-    after = await get_prepaid_balance(payment.unit_id)  # type: ignore[attr-defined]
-    after += total(Money(e["amount_fen"]) for e in prepaid)
-    if after.is_negative:
-        raise RuleError(
-            "prepaid_already_spent",
-            N_("The prepaid balance this payment added is already spent: void that use first."),
-        )
     return {
         "tenders": [_tender(svc, t) for t in tenders],
         "allocations": [_allocation(svc, a) for a in allocations],
         "prepaid_entries": prepaid,
-        "prepaid_balance_after_fen": after.fen,
+        "prepaid_balance_after_fen": 0,  # set from the written rows, see _balance_after
     }
 
 
@@ -246,8 +268,8 @@ def _slip(svc: Services, receipt: Any) -> dict[str, Any]:
     }
 
 
-async def _write(conn: BaseDBAsyncClient, svc: Services, p: dict[str, Any], now: datetime) -> None:
-    """Write the void, its reversal rows, its slip number, its journal entry and outbox row."""
+async def _write_rows(conn: BaseDBAsyncClient, p: dict[str, Any], now: datetime) -> None:
+    """Write the void, its reversal rows and its slip number (the journal entry comes after)."""
     void_id, payment_id = p["id"], p["payment_id"]
     await Void.create(
         using_db=conn,
@@ -292,15 +314,6 @@ async def _write(conn: BaseDBAsyncClient, svc: Services, p: dict[str, Any], now:
         number=p["receipt_number"],
         text=p["receipt_no"],
         void_id=void_id,
-    )
-    await append_journal(
-        conn,
-        entry_id=svc.ids.new_str(),
-        device_id=p["device_id"],
-        kind=KIND,
-        record_id=void_id,
-        payload=p,
-        created_at=now,
     )
 
 

@@ -204,3 +204,22 @@ async def test_refund_refuses_bad_input_and_changes_nothing(
         await _refund(ledger, unit, amount, **overrides)
     assert info.value.code == code
     assert await snapshot() == before
+
+
+async def test_void_is_allowed_when_the_balance_was_already_negative_and_it_does_not_lower_it(
+    ledger: Ledger,
+) -> None:
+    unit = await ledger.unit()
+    # Two counters refunded the same balance offline: once synced the balance is -¥5.00.
+    await PrepaidEntry.create(
+        id=ledger.new_id(),
+        unit_id=unit.id,
+        amount_fen=-500,
+        kind="refund",
+        created_at=ledger.svc.clock.now(),
+    )
+    await ledger.charge(unit, item="PK", amount_fen=15_000)
+    paid = await ledger.pay(unit, cash=15_000, amount_to_charges=Money(15_000))
+    voided = await _void(ledger, paid.payment_id)
+    assert voided.prepaid_balance_after == Money(-500)
+    assert await ledger.due(unit) == 15_000
