@@ -55,6 +55,7 @@ class Terminal:
     master: int
     started: float
     screen: bytes = b""
+    mark: int = 0
 
     @classmethod
     def start(cls, command: Sequence[str], env: dict[str, str], size: tuple[int, int]) -> Terminal:
@@ -75,30 +76,38 @@ class Terminal:
         os.close(slave)
         return cls(process, master, started)
 
-    def wait_for(self, text: str, timeout: float = 60.0) -> float:
-        """Seconds since start until ``text`` has been drawn.
+    def wait_for(self, *texts: str, timeout: float = 60.0) -> tuple[str, float]:
+        """Wait until one of ``texts`` is drawn after the last :meth:`type`.
+
+        Returns:
+            The text that appeared and the seconds since the program started.
 
         Raises:
-            TimeoutError: it did not appear (the last screenful is in the message).
+            TimeoutError: none appeared (the last screenful is in the message).
         """
-        wanted = text.encode()
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             ready, _, _ = select.select([self.master], [], [], 0.05)
             if ready:
                 try:
-                    chunk = os.read(self.master, 65536)
+                    self.screen += os.read(self.master, 65536)
                 except OSError:
                     break
-                self.screen += chunk
-                if wanted in _ANSI.sub(b"", self.screen):
-                    return time.perf_counter() - self.started
+                shown = _ANSI.sub(b"", self.screen[self.mark :]).decode(errors="replace")
+                for text in texts:
+                    if text in shown:
+                        return text, time.perf_counter() - self.started
         shown = _ANSI.sub(b"", self.screen)[-600:].decode(errors="replace")
-        raise TimeoutError(f"{text!r} never appeared; last output: {shown!r}")
+        raise TimeoutError(f"{texts!r} never appeared; last output: {shown!r}")
 
-    def type(self, keys: str) -> None:
-        """Type ``keys`` as a keyboard (or a scanner) would."""
+    def type(self, keys: str, settle: float = 0.5) -> None:
+        """Type ``keys`` as a keyboard would, then give the app ``settle`` seconds to react.
+
+        Later :meth:`wait_for` calls look only at what is drawn from now on.
+        """
+        self.mark = len(self.screen)
         os.write(self.master, keys.encode())
+        time.sleep(settle)
 
     def memory_kb(self) -> tuple[int, int]:
         """``(VmRSS, VmHWM)`` of the program in KiB."""
@@ -149,7 +158,7 @@ def first_frame(runner: Runner, db: Path, marker: str) -> float:
     """Seconds from exec to the sign-in screen's ``marker`` text on the terminal."""
     terminal = Terminal.start([*runner.command, "--db", str(db)], runner.env, (80, 24))
     try:
-        return terminal.wait_for(marker)
+        return terminal.wait_for(marker)[1]
     finally:
         terminal.stop()
 
@@ -166,15 +175,19 @@ def bench_start(rs: list[Runner], db: Path, marker: str, rounds: int) -> dict[st
 
 
 def bench_memory(runner: Runner, db: Path, session: Session) -> dict[str, float]:
-    """Memory at the sign-in screen and after signing in and searching, on ``db``."""
+    """Memory at the sign-in screen and after signing in, opening a shift and searching."""
     terminal = Terminal.start([*runner.command, "--db", str(db)], runner.env, (80, 24))
     try:
-        opened = terminal.wait_for(session.sign_in_marker, timeout=120)
+        opened = terminal.wait_for(session.sign_in, timeout=120)[1]
         at_sign_in = terminal.memory_kb()
-        terminal.type(session.sign_in_keys)
-        terminal.wait_for(session.lookup_marker, timeout=120)
-        terminal.type(session.search_keys)
-        terminal.wait_for(session.result_marker, timeout=120)
+        terminal.type(session.code + "\r")
+        terminal.type(session.pin + "\r")
+        screen, _ = terminal.wait_for(session.shift_open, session.lookup, timeout=120)
+        if screen == session.shift_open:
+            terminal.type(F9)
+            terminal.wait_for(session.lookup, timeout=120)
+        terminal.type(session.query)
+        terminal.wait_for(session.result, timeout=120)
         after_search = terminal.memory_kb()
     finally:
         terminal.stop()
@@ -186,15 +199,22 @@ def bench_memory(runner: Runner, db: Path, session: Session) -> dict[str, float]
     }
 
 
+F9 = "\x1b[20~"
+"""The F9 key as an xterm sends it (opens the shift with the counted float)."""
+
+
 @dataclass(frozen=True)
 class Session:
-    """What the memory run types and waits for (the demo community's cashier)."""
+    """What the memory run types and waits for: the demo community's first cashier."""
 
-    sign_in_marker: str
-    sign_in_keys: str
-    lookup_marker: str
-    search_keys: str
-    result_marker: str
+    sign_in: str
+    shift_open: str
+    lookup: str
+    code: str = "1001"
+    pin: str = "1234"
+    query: str = "1502"
+    result: str = "-1502"
+    """Only a result row shows this (the search box shows the query without the dash)."""
 
 
 def ensure_database(args: argparse.Namespace, work: Path) -> Path:
@@ -243,8 +263,8 @@ def report(args: argparse.Namespace) -> None:
     try:
         rs = runners(args.dist, home)
         small = home / "small.sqlite3"
-        first_frame(rs[1], small, session.sign_in_marker)  # creates and migrates it once
-        times = bench_start(rs, small, session.sign_in_marker, args.rounds)
+        first_frame(rs[1], small, session.sign_in)  # creates and migrates it once
+        times = bench_start(rs, small, session.sign_in, args.rounds)
         big = ensure_database(args, args.work)
         memory = {r.name: bench_memory(r, big, session) for r in rs}
     finally:
@@ -264,16 +284,14 @@ def report(args: argparse.Namespace) -> None:
 
 
 def demo_session() -> Session:
-    """The keys and screen texts of the demo community (zh_CN, the default language)."""
+    """The screen titles the memory run waits for, in zh_CN (the default language)."""
     from feetui.i18n import _, set_language
 
     set_language("zh_CN")
     return Session(
-        sign_in_marker=_("Sign in"),
-        sign_in_keys="1001\t1234\r",
-        lookup_marker=_("Find a unit"),
-        search_keys="1502",
-        result_marker="1502",
+        sign_in=_("Fee counter"),
+        shift_open=_("Open a shift: count the float"),
+        lookup=_("Find a unit"),
     )
 
 
