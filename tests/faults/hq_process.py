@@ -65,7 +65,10 @@ class HqProcess:
                 continue
             writer.write(b"GET /api/v1/health HTTP/1.1\r\nHost: hq\r\nConnection: close\r\n\r\n")
             await writer.drain()
-            answer = await reader.read()
+            try:
+                answer = await asyncio.wait_for(reader.read(), 5)
+            except TimeoutError:
+                answer = b""
             writer.close()
             if answer.startswith(b"HTTP/1.1 200"):
                 return

@@ -27,6 +27,8 @@ from collections.abc import Callable
 
 FAULTS = ("pass", "drop", "lose", "truncate", "delay", "duplicate")
 MAX_HEADER_BYTES = 64 * 1024
+ANSWER_SECONDS = 30.0
+"""Longest wait for HQ's answer; after it the request counts as cut (nothing waits forever)."""
 
 
 class FaultyProxy:
@@ -163,8 +165,8 @@ class FaultyProxy:
                 hook = self.on_request(request.split(b"\r\n", 1)[0].decode("latin-1"))
                 if asyncio.iscoroutine(hook):
                     await hook
-            return await _read_message(reader, is_request=False)
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError, OSError):
+            return await asyncio.wait_for(_read_message(reader, is_request=False), ANSWER_SECONDS)
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError, OSError, TimeoutError):
             return None
         finally:
             writer.close()

@@ -265,7 +265,7 @@ async def test_three_counters_through_a_faulty_proxy_and_hq_kills_lose_and_doubl
             await counter.open_shift(community.cashier_id)
         loops = [_sync_loop(c, proxy.url, random.Random(rng.random())) for c in counters]
         cashiers = [Cashier(c, community, random.Random(rng.random())) for c in counters]
-        await _work(cashiers, hq, rng)
+        await _work(cashiers, hq, rng, loops)
         proxy.calm()
         for task in loops:
             task.cancel()
@@ -311,7 +311,9 @@ def _sync_loop(counter: Counter, url: str, rng: random.Random) -> asyncio.Task[N
     return counter.spawn(service.run())
 
 
-async def _work(cashiers: list[Cashier], hq: HqProcess, rng: random.Random) -> None:
+async def _work(
+    cashiers: list[Cashier], hq: HqProcess, rng: random.Random, loops: list[asyncio.Task[None]]
+) -> None:
     """Every cashier works through its operations; HQ is killed twice at random points and
     stays down for a while each time (payments keep coming), and is started again after the
     proxy hook's kill mid-push."""
@@ -325,6 +327,10 @@ async def _work(cashiers: list[Cashier], hq: HqProcess, rng: random.Random) -> N
             done += 1
             if done in kills:
                 hq.kill()
+            for loop in loops:
+                if loop.done():  # a sync loop must never end by itself: show why it did
+                    loop.result()
+                    raise AssertionError("a sync loop ended")
             planned_down = any(k <= done < k + downtime for k in kills)
             if hq.process is None and not planned_down:
                 await hq.start()
