@@ -1,10 +1,10 @@
 """The one-folder binaries build and work (issue 6: CI builds the binary and self-checks it).
 
-One test on purpose: the PyInstaller build is the expensive part (about a minute for both
+One test on purpose: the PyInstaller build is the expensive part (a minute or two for both
 folders on a quiet 2-core machine), so it is done once and every command is run on its result:
-the counter's ``--version`` and ``self-check``, the server's ``migrate``, ``enroll`` and
-``serve``, and the counter enrolling with that server and syncing, binary to binary. Deselect it
-while iterating with ``-m "not binary"``.
+the counter's ``--version``, ``demo-data`` and ``self-check``, the server's ``migrate``,
+``enroll`` and ``serve``, and the counter enrolling with that server and syncing, binary to
+binary. Deselect it while iterating with ``-m "not binary"``.
 """
 
 from __future__ import annotations
@@ -72,11 +72,15 @@ def wait_until_listening(process: subprocess.Popen[str], port: int, timeout: flo
 
 
 def check_counter(exe: Path, tmp: Path) -> None:
-    """``--version`` and ``self-check`` of the built counter."""
+    """``--version``, ``demo-data`` and ``self-check`` of the built counter."""
     assert ok(run(exe, "--version", cwd=tmp)).strip() == f"feetui {__version__}"
     db, receipt = tmp / "counter.sqlite3", tmp / "receipt.bin"
+    demo = ok(run(exe, "--lang", "en_US", "demo-data", "--db", str(db), "--units", "50", cwd=tmp))
+    assert "1001" in demo  # the demo cashier's code is printed
     out = ok(run(exe, "self-check", "--db", str(db), "--receipt", str(receipt), cwd=tmp))
     assert "(binary)" in out
+    assert f"{db}: " in out
+    assert " 50 units" in out
     assert out.rstrip().endswith("OK")
     assert "壹佰贰拾叁元整".encode("gb18030") in receipt.read_bytes()
 
