@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import build  # noqa: E402  (scripts/build.py)
 
@@ -277,7 +277,7 @@ def report(args: argparse.Namespace) -> None:
               f"(min {min(samples):.3f}, max {max(samples):.3f}, {len(samples)} runs)")  # fmt: skip
     print(f"binary / source: {binary / source:.2f}× (target ≤ 1.10×)")
     for name, figures in memory.items():
-        print(f"{big.name} ({name}): opened in {figures['open_s']:.2f} s; RSS at sign-in "
+        print(f"{big.name} ({name}): sign-in frame in {figures['open_s']:.2f} s; RSS at sign-in "
               f"{figures['rss_sign_in_mb']:.0f} MB, after a search {figures['rss_search_mb']:.0f} "
               f"MB, peak {figures['peak_mb']:.0f} MB (target < 150 MB)")  # fmt: skip
     print(f"folder dist/feetui: {apparent:.1f} MB of files, {on_disk:.1f} MB on disk (< 80 MB)")
