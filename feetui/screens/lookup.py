@@ -21,6 +21,7 @@ class LookupScreen(FeeScreen[None]):
     BINDINGS = [
         Binding("enter", "open", N_("Open unit"), id="lookup.open", priority=True),
         Binding("escape", "clear", N_("Clear"), id="lookup.clear"),
+        Binding("f8", "shift_menu", N_("Shift"), id="lookup.shift_menu"),
         Binding("f10", "sign_out", N_("Sign out"), id="lookup.sign_out"),
         Binding("f6", "arrears", N_("Arrears"), id="lookup.arrears"),
     ]
@@ -77,6 +78,12 @@ class LookupScreen(FeeScreen[None]):
         from feetui.screens.arrears import ArrearsScreen
 
         self.app.push_screen(ArrearsScreen())
+
+    def action_shift_menu(self) -> None:
+        """F8: cash in and out, the expected cash, closing the shift."""
+        from feetui.screens.dialogs.shift_menu import ShiftMenu
+
+        self.app.push_screen(ShiftMenu())
 
     def action_sign_out(self) -> None:
         """Leave the counter to the next cashier."""

@@ -1,35 +1,33 @@
-"""Opening a shift: count the float into the drawer, note by note, then F9 (or Enter twice).
+"""Opening a shift (开班): count the float into the drawer by denomination, then F9.
 
-Payments need an open shift, so a cashier who signs in on a counter without one lands here. The
-count is kept by denomination (what the shift close later compares against); the total follows as
-it is typed. The full denomination grid with handover belongs to the shift work (issue 5).
+Payments need an open shift, so a cashier who signs in on a counter without one lands here. When
+the last shift of this counter was closed and its drawer not yet taken over, the drawer is not
+counted from scratch: the screen hands over to :class:`~feetui.screens.handover.HandoverScreen`,
+where the count is compared with what was left (当面点清).
 """
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Input, Label
+from textual.containers import Vertical
+from textual.widgets import Footer, Label
 
 from feetui.core.errors import FeeError
-from feetui.core.parse import parse_count
-from feetui.core.shift import DENOMINATIONS, count_total
 from feetui.i18n import N_, _, format_money, tr_error
 from feetui.messages import SignOutRequested
 from feetui.screens.base import FeeScreen
-from feetui.services.shifts import open_shift
+from feetui.widgets.denomination_grid import DenominationGrid
 
 
 class ShiftOpenScreen(FeeScreen[None]):
-    """Type how many of each note and coin the drawer holds; F9 opens the shift."""
+    """Count the float note by note (Enter moves down); F9, or Enter on the last row, opens."""
 
     BINDINGS = [
-        Binding("f9", "open_shift", N_("Open shift"), id="shift_open.open", priority=True),
+        Binding("f9", "open_shift", N_("Open shift"), id="shift_open.open"),
         Binding("f10", "sign_out", N_("Sign out"), id="shift_open.sign_out"),
     ]
-    AUTO_FOCUS = "#count-n100"
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,60 +35,36 @@ class ShiftOpenScreen(FeeScreen[None]):
         self.shift_id = ""
 
     def compose(self) -> ComposeResult:
-        """A 3×3 grid of counts, the total and a message line."""
+        """The grid under a title, and a message line."""
         with Vertical(classes="form shift-open"):
             yield Label(_("Open a shift: count the float"), classes="form-title")
-            with Grid(id="float-grid"):
-                for denomination in DENOMINATIONS:
-                    yield Label(_(denomination.label), classes="count-label")
-                    yield Input(
-                        "0", id=f"count-{denomination.code}", classes="count-input", compact=True
-                    )
-            yield Label("", id="float-total", classes="section-title")
+            yield DenominationGrid(id="open-grid")
             yield Label("", id="shift-open-message", classes="field-error")
         yield Footer()
 
-    def on_mount(self) -> None:
-        """Show the total of the zero count and make the id of the shift to open."""
+    async def on_mount(self) -> None:
+        """A drawer waiting to be taken over goes to the handover; otherwise count the float."""
+        from feetui.screens.handover import HandoverScreen
+        from feetui.services.handover import get_pending_handover
+
         self.shift_id = self.fee_app.services.ids.new_str()
-        self._show_total()
+        pending = await get_pending_handover(self.fee_app.services)
+        if pending is not None:
+            self.app.switch_screen(HandoverScreen(pending))
+            return
+        self.query_one(DenominationGrid).focus_first()
 
-    def _counts(self) -> dict[str, int]:
-        """Pieces per denomination as typed.
-
-        Raises:
-            InputError: a count is not a whole number of pieces.
-        """
-        return {
-            d.code: parse_count(self.query_one(f"#count-{d.code}", Input).value or "0")
-            for d in DENOMINATIONS
-        }
-
-    @on(Input.Changed, ".count-input")
-    def _show_total(self) -> None:
-        label = self.query_one("#float-total", Label)
-        try:
-            label.update(
-                _("Float: {amount}").format(amount=format_money(count_total(self._counts())))
-            )
-        except FeeError:
-            label.update(_("Float: a count is not a whole number"))
-
-    @on(Input.Submitted, ".count-input")
-    def _next_field(self) -> None:
-        """Enter moves down the grid like Tab; on the last count it opens the shift."""
-        inputs = list(self.query(".count-input").results(Input))
-        if self.focused is inputs[-1]:
-            self.action_open_shift()
-        else:
-            self.focus_next(Input)
+    def on_denomination_grid_completed(self, _event: DenominationGrid.Completed) -> None:
+        """Enter on the last row opens the shift."""
+        self.action_open_shift()
 
     def action_open_shift(self) -> None:
         """Open the shift with the counted float."""
         try:
-            counts = self._counts()
-        except FeeError as error:
-            self.query_one("#shift-open-message", Label).update(tr_error(error))
+            counts = self.query_one(DenominationGrid).counts()
+        except FeeError:
+            # The grid already names the row and the reason, right under the counts.
+            self.query_one("#shift-open-message", Label).update(_("Fix the count first."))
             return
         self._open(counts)
 
@@ -98,11 +72,12 @@ class ShiftOpenScreen(FeeScreen[None]):
     async def _open(self, counts: dict[str, int]) -> None:
         """Post the shift; on success go on to the lookup."""
         from feetui.screens.lookup import LookupScreen
+        from feetui.services.shifts import open_shift
 
         user = self.fee_app.user
         assert user is not None  # only reachable after signing in
         try:
-            await open_shift(
+            opened = await open_shift(
                 self.fee_app.services,
                 shift_id=self.shift_id,
                 cashier_id=user.id,
@@ -111,6 +86,11 @@ class ShiftOpenScreen(FeeScreen[None]):
         except FeeError as error:
             self.query_one("#shift-open-message", Label).update(tr_error(error))
             return
+        self.notify(
+            _("Shift open with a float of {amount}.").format(
+                amount=format_money(opened.opening_float)
+            )
+        )
         self.app.switch_screen(LookupScreen())
 
     def action_sign_out(self) -> None:

@@ -145,6 +145,11 @@ async def accept_handover(
     """
     counted = count_total(counts)
     text = check_text(note, limit=MAX_NOTE)
+    first = await replay(handover_id, KIND)
+    if first is not None:
+        return _from_payload(first, await _opened(first["shift_id"]))
+    # The drawer and the note are checked before the PIN, so a missing note costs no PIN try.
+    _require_note(counted - (await _require_pending(svc, from_shift_id)).left, text)
     incoming = await sign_in(svc, code=code, pin=pin)
     async with posting() as conn:
         first = await replay(handover_id, KIND)
@@ -175,7 +180,7 @@ def _require_note(difference: Money, note: str) -> None:
     if difference and not note:
         raise RuleError(
             "handover_note_required",
-            N_("The drawer holds ¥{difference} more or less than was left: enter a note."),
+            N_("The count differs from what was left by {difference} yuan: enter a note."),
             difference=difference.yuan_text(grouping=True),
         )
 

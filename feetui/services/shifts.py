@@ -439,7 +439,7 @@ def _check_close(expected: Money, counted: Money, note: str, expected_seen: Mone
     if difference and not note:
         raise RuleError(
             "over_short_note_required",
-            N_("Counted cash differs from expected by ¥{difference}: enter a note saying why."),
+            N_("Counted and expected cash differ by {difference} yuan: enter a note saying why."),
             difference=difference.yuan_text(grouping=True),
         )
 

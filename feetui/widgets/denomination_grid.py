@@ -35,7 +35,7 @@ class CountInput(Input):
     """
 
     def __init__(self, denomination: Denomination, value: str = "") -> None:
-        super().__init__(value, id=f"count-{denomination.code}", select_on_focus=True)
+        super().__init__(value, id=f"count-{denomination.code}", select_on_focus=True, compact=True)
         self.denomination = denomination
 
 

@@ -42,7 +42,8 @@ async def test_shift_open_refuses_a_count_with_letters(settings, clock, communit
         await sign_in(pilot)
         await press(pilot, "backspace", "2", "x", "f9")
         assert isinstance(app.screen, ShiftOpenScreen)
-        assert shows(pilot, _("Float: a count is not a whole number"))
+        # The denomination grid names the row and the reason.
+        assert shows(pilot, "100元纸币:", "张数中有字母或符号", "请先改正点钞数")
         assert await Shift.all().count() == 0
 
 
