@@ -19,6 +19,7 @@ import contextlib
 import os
 import random
 from collections import Counter as Tally
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from tests.builders import SUPERVISOR_CODE, SUPERVISOR_PIN
 from tests.faults.hq_process import HqProcess
 from tests.faults.proxy import FaultyProxy
 from tests.sync.counters import Community, Counter, publish_community
-from tests.sync.hq import LiveHq, free_port
+from tests.sync.hq import HqClock, LiveHq, free_port
 
 # Read at import: the autouse fixture of tests/conftest.py clears FEETUI_* variables per test.
 OPERATIONS = int(os.environ.get("FEETUI_FAULT_PAYMENTS", "300"))
@@ -46,7 +47,8 @@ class HqStore(LiveHq):
     """HQ's database opened directly (the server itself runs as a separate process)."""
 
     def __init__(self, db_url: str) -> None:
-        super().__init__(db_url)
+        # The server process runs on the real clock: enrolment codes made here must be valid then.
+        super().__init__(db_url, clock=HqClock(datetime.now(UTC)))
         self._db: Any = None
 
     @property
@@ -249,7 +251,7 @@ async def test_three_counters_through_a_faulty_proxy_and_hq_kills_lose_and_doubl
     store = HqStore(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
     await store.open()
     await store.add_site("S1", "绿景苑")
-    clock = FixedClock()
+    clock = FixedClock(datetime.now(UTC))
     community = await publish_community(store, IdSource(clock), units=UNITS, charges_per_unit=6)
     hq = HqProcess(store.db_url, free_port(), tmp_path / "hq.log")
     store.port = hq.port
