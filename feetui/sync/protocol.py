@@ -27,6 +27,7 @@ from typing import Any
 
 from feetui.core.errors import InputError
 from feetui.core.journal import canonical_json, entry_hash
+from feetui.core.paycode import PaymentCode, classify_scan
 
 API_PREFIX = "/api/v1"
 PROTOCOL_VERSION = 1
@@ -750,6 +751,192 @@ def parse_login_request(obj: Any) -> LoginRequest:
     )
 
 
+# --- scanned-code payments (issue 7) --------------------------------------------------------------
+
+SCAN_PROVIDERS: tuple[str, ...] = ("wechat", "alipay")
+SCAN_PENDING_STATES: tuple[str, ...] = ("paying", "cancelling")
+"""Not final: the counter polls again after ``retry_after_ms``."""
+SCAN_FINAL_STATES: tuple[str, ...] = ("success", "failed", "cancelled")
+"""Final: ``success`` is posted to the ledger; the others charged nothing."""
+SCAN_STATES: tuple[str, ...] = SCAN_PENDING_STATES + SCAN_FINAL_STATES
+MAX_SCAN_SUBJECT = 64
+"""Longest ``subject`` (the text the payer sees in their wallet)."""
+MAX_SCAN_RETRY_MS = 60_000
+"""Longest wait the server may ask for between two polls."""
+SCAN_REQUEST_FIELDS: tuple[str, ...] = (
+    "payment_id",
+    "auth_code",
+    "amount_fen",
+    "unit_id",
+    "subject",
+)
+SCAN_STATE_FIELDS: tuple[str, ...] = (
+    "payment_id",
+    "provider",
+    "state",
+    "amount_fen",
+    "code_masked",
+    "transaction_id",
+    "reason",
+    "retry_after_ms",
+    "paid_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    """``POST /pay/scan``: charge a scanned payment code for one counter payment.
+
+    ``auth_code`` is the payer's code in full: it is a bearer credential, so ``repr`` masks it and
+    neither end may store or log it (RELIABILITY R14).
+    """
+
+    payment_id: str
+    auth_code: str = field(repr=False)
+    amount_fen: int
+    unit_id: str | None
+    subject: str
+
+    @property
+    def provider(self) -> str:
+        """``wechat`` or ``alipay``, by the code's shape."""
+        code = classify_scan(self.auth_code)
+        return code.provider if code is not None else ""
+
+    @property
+    def code_masked(self) -> str:
+        """The code as it may be shown and stored: first 6 and last 4 digits."""
+        return mask_auth_code(self.auth_code)
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain object to serialise."""
+        return {
+            "payment_id": self.payment_id,
+            "auth_code": self.auth_code,
+            "amount_fen": self.amount_fen,
+            "unit_id": self.unit_id,
+            "subject": self.subject,
+        }
+
+
+def mask_auth_code(auth_code: str) -> str:
+    """First 6 and last 4 digits, the middle as ``*`` (the contract's ``code_masked``)."""
+    if len(auth_code) <= 10:
+        return "*" * len(auth_code)
+    return auth_code[:6] + "*" * (len(auth_code) - 10) + auth_code[-4:]
+
+
+def parse_scan_request(obj: Any) -> ScanRequest:
+    """Validate a scan request; a code of neither provider's shape is ``bad_auth_code``.
+
+    Raises:
+        ProtocolError: ``bad_auth_code`` (never carrying the code), ``bad_amount`` for an amount
+            of zero or less, or a schema error naming the field.
+    """
+    data = require_object(obj)
+    check_fields(data, SCAN_REQUEST_FIELDS)
+    auth_code = data["auth_code"]
+    if not isinstance(auth_code, str) or auth_code_shape(auth_code) is None:
+        raise _fail("bad_auth_code", "auth_code is not a WeChat or Alipay payment code")
+    amount = data["amount_fen"]
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise _wrong_type("amount_fen", "an integer")
+    if amount <= 0 or amount > MAX_INT:
+        raise _fail("bad_amount", "amount_fen must be more than zero", field="amount_fen")
+    unit_id = data["unit_id"]
+    if unit_id is not None:
+        unit_id = get_uuid(data, "unit_id", field="unit_id")
+    return ScanRequest(
+        get_uuid(data, "payment_id", field="payment_id", version=7),
+        auth_code,
+        amount,
+        unit_id,
+        get_str(data, "subject", field="subject", max_length=MAX_SCAN_SUBJECT),
+    )
+
+
+def auth_code_shape(auth_code: str) -> PaymentCode | None:
+    """The :class:`~feetui.core.paycode.PaymentCode` of an ASCII code, or ``None``.
+
+    On the wire the code is already normalised: full-width digits or spaces are refused.
+    """
+    if not (auth_code.isascii() and auth_code.isdigit()):
+        return None
+    return classify_scan(auth_code)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanState:
+    """Where a scanned payment stands (the answer of scan, poll and cancel).
+
+    Attributes:
+        payment_id: the counter's payment id.
+        provider: ``wechat`` or ``alipay``.
+        state: one of :data:`SCAN_STATES`.
+        amount_fen: the amount asked for.
+        code_masked: the code with its middle hidden.
+        transaction_id: the provider's transaction id, set on ``success``.
+        reason: a stable code saying why (``insufficient_funds``, ``timeout`` ...), or ``None``.
+        retry_after_ms: how long to wait before polling again (0 when final).
+        paid_at: when the provider took the money (ISO 8601), or ``None``.
+    """
+
+    payment_id: str
+    provider: str
+    state: str
+    amount_fen: int
+    code_masked: str
+    transaction_id: str | None = None
+    reason: str | None = None
+    retry_after_ms: int = 0
+    paid_at: str | None = None
+
+    @property
+    def final(self) -> bool:
+        """True when the state will not change any more."""
+        return self.state in SCAN_FINAL_STATES
+
+    def to_json(self) -> dict[str, Any]:
+        """The plain object to serialise."""
+        return {name: getattr(self, name) for name in SCAN_STATE_FIELDS}
+
+
+def _optional_str(data: Mapping[str, Any], key: str, max_length: int = 200) -> str | None:
+    return None if data[key] is None else get_str(data, key, field=key, max_length=max_length)
+
+
+def parse_scan_state(obj: Any) -> ScanState:
+    """Validate a scan state (the counter's side). A ``success`` must name its transaction.
+
+    Raises:
+        ProtocolError: the first problem, naming its field.
+    """
+    data = require_object(obj)
+    check_fields(data, SCAN_STATE_FIELDS)
+    provider = get_str(data, "provider", field="provider", max_length=16)
+    state = get_str(data, "state", field="state", max_length=16)
+    if provider not in SCAN_PROVIDERS:
+        raise _fail("bad_value", "{field} is not a known provider", field="provider")
+    if state not in SCAN_STATES:
+        raise _fail("bad_value", "{field} is not a known state", field="state")
+    scan = ScanState(
+        payment_id=get_uuid(data, "payment_id", field="payment_id"),
+        provider=provider,
+        state=state,
+        amount_fen=get_int(data, "amount_fen", field="amount_fen", minimum=1),
+        code_masked=get_str(data, "code_masked", field="code_masked", max_length=32),
+        transaction_id=_optional_str(data, "transaction_id", 64),
+        reason=_optional_str(data, "reason", 64),
+        retry_after_ms=min(
+            get_int(data, "retry_after_ms", field="retry_after_ms"), MAX_SCAN_RETRY_MS
+        ),
+        paid_at=_optional_str(data, "paid_at", 40),
+    )
+    if scan.state == "success" and not scan.transaction_id:
+        raise _fail("missing_field", "missing field {field}", field="transaction_id")
+    return scan
+
+
 def error_body(code: str, message: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The JSON of every error answer: ``{"error": code, "message": text, "params": {...}}``."""
     return {"error": code, "message": message, "params": dict(params or {})}
@@ -765,10 +952,18 @@ __all__ = [
     "MAX_INT",
     "MAX_PAYLOAD_BYTES",
     "MAX_PULL_LIMIT",
+    "MAX_SCAN_RETRY_MS",
+    "MAX_SCAN_SUBJECT",
     "OPS",
     "PROTOCOL_VERSION",
     "RECORD_FIELDS",
     "RECORD_STATUSES",
+    "SCAN_FINAL_STATES",
+    "SCAN_PENDING_STATES",
+    "SCAN_PROVIDERS",
+    "SCAN_REQUEST_FIELDS",
+    "SCAN_STATES",
+    "SCAN_STATE_FIELDS",
     "STATUS_CONFLICT",
     "STATUS_CREATED",
     "STATUS_EXISTS",
@@ -781,7 +976,10 @@ __all__ = [
     "PushRequest",
     "PushResponse",
     "RecordResult",
+    "ScanRequest",
+    "ScanState",
     "WireRecord",
+    "auth_code_shape",
     "canonical_text",
     "check_fields",
     "check_payload",
@@ -790,6 +988,7 @@ __all__ = [
     "error_body",
     "first_difference",
     "make_record",
+    "mask_auth_code",
     "parse_enroll_request",
     "parse_enroll_response",
     "parse_login_request",
@@ -798,6 +997,8 @@ __all__ = [
     "parse_push_request",
     "parse_push_response",
     "parse_record",
+    "parse_scan_request",
+    "parse_scan_state",
     "record_hash",
     "require_object",
 ]
