@@ -59,9 +59,16 @@ class Settings:
     """Company name printed on receipts and reports."""
     reminder_wording: str = ""
     """The company's wording of reminder notices, with ``{owner}``, ``{unit}``, ``{as_of}``,
-    ``{total}`` and ``{total_capitals}``; empty means the translated default."""
+    ``{total}``, ``{total_capitals}``, ``{deadline}`` and ``{notice_no}``; empty means the
+    translated default."""
     reminder_contact: str = ""
     """Whom to contact about a reminder notice (e.g. the service centre's phone)."""
+    reminder_deadline_days: int = 15
+    """Days a reminder notice gives to pay (``{deadline}``), counted from the later of the day it
+    is made and the day it counts to; 0 names no date."""
+    reminder_pdf_dir: str = ""
+    """Folder the counter writes reminder notices to as PDF; empty means a ``reminders`` folder
+    beside the database."""
     server: str = ""
     """Headquarters sync server URL; empty means standalone (never syncs)."""
     amount_ceiling_fen: int = 100_000_000
@@ -78,6 +85,12 @@ class Settings:
     def resolved_db_path(self) -> Path:
         """The database path, with the platform default filled in."""
         return Path(self.db_path) if self.db_path else default_data_dir() / "feetui.sqlite3"
+
+    def resolved_reminder_dir(self) -> Path:
+        """The folder of PDF reminder notices, beside the database unless configured."""
+        if self.reminder_pdf_dir:
+            return Path(self.reminder_pdf_dir)
+        return self.resolved_db_path().parent / "reminders"
 
     def resolved_log_path(self) -> Path:
         """The log path, beside the database unless configured."""

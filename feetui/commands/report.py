@@ -10,7 +10,11 @@ import importlib
 from typing import Any
 
 # One module per report; each adds itself with register_report(subparsers).
-REPORT_MODULES: tuple[str, ...] = ("feetui.commands.arrears", "feetui.commands.shift_report")
+REPORT_MODULES: tuple[str, ...] = (
+    "feetui.commands.arrears",
+    "feetui.commands.shift_report",
+    "feetui.commands.reminders",
+)
 
 
 def register(subparsers: Any) -> None:

@@ -84,6 +84,13 @@ class PrintLabels:
     as_of: str = N_("As of")
     amount_owed: str = N_("Amount owed")
     contact: str = N_("Contact")
+    notice_no: str = N_("Notice no.")
+    notice_date: str = N_("Notice date")
+    pay_by: str = N_("Please pay by")
+    late_fee: str = N_("Late fee")
+    subtotal: str = N_("Subtotal")
+    continued: str = N_("(continued)")
+    page_of: str = N_("Page {page} of {pages}")
     reminder_wording: str = N_(
         "Dear {owner}, as of {as_of} the fees below for unit {unit} are unpaid, {total} in all. "
         "Please pay at the service centre soon. Thank you."
@@ -350,7 +357,8 @@ class ReminderNoticeDoc:
     """An arrears reminder notice (催缴通知单) for one unit as of a date.
 
     ``wording`` is the company's own text with the placeholders ``{owner}``, ``{unit}``,
-    ``{as_of}``, ``{total}`` and ``{total_capitals}``; empty means the translated default.
+    ``{as_of}``, ``{total}``, ``{total_capitals}``, ``{deadline}`` and ``{notice_no}``; empty
+    means the translated default.
     """
 
     company: str
@@ -366,6 +374,10 @@ class ReminderNoticeDoc:
     footer: str = ""
     copy_count: int = 0
     labels: PrintLabels = field(default_factory=PrintLabels)
+    deadline: str = ""
+    """The date the notice asks to be paid by (``{deadline}``); empty prints none."""
+    notice_no: str = ""
+    """The notice's number (``{notice_no}``); empty prints none."""
 
     def __post_init__(self) -> None:
         _require_copy_count(self.copy_count)
@@ -385,11 +397,21 @@ class ReminderNoticeDoc:
             "as_of": self.as_of,
             "total": printed_money(self.total),
             "total_capitals": self.total_in_capitals,
+            "deadline": self.deadline,
+            "notice_no": self.notice_no,
         }
-        text = self.wording or self.labels.reminder_wording
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        return text
+        return fill_wording(self.wording or self.labels.reminder_wording, values)
+
+
+def fill_wording(template: str, values: dict[str, str]) -> str:
+    """The company's wording with each ``{name}`` of ``values`` replaced.
+
+    Plain replacement, not ``str.format``: a brace the company typed, or a placeholder we do not
+    know, is printed as written instead of failing the whole notice.
+    """
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
 
 
 PrintDocument = ReceiptDoc | VoidSlipDoc | ShiftReportDoc | DailyReportDoc | ReminderNoticeDoc
@@ -426,6 +448,7 @@ __all__ = [
     "ShiftReportDoc",
     "TenderLine",
     "VoidSlipDoc",
+    "fill_wording",
     "printed_money",
     "qr_payload",
     "verification_code",

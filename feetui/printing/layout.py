@@ -343,6 +343,8 @@ def layout_reminder_notice(doc: ReminderNoticeDoc, columns: int) -> PrintLayout:
     b, lab = _Builder(columns), doc.labels
     _heading(b, doc.company, doc.site, lab.reminder_title)
     _copy_mark(b, doc.copy_count, lab)
+    if doc.notice_no:
+        b.field(lab.notice_no, doc.notice_no)
     b.field(lab.unit, doc.unit_code)
     b.field(lab.owner, doc.owner)
     b.field(lab.as_of, doc.as_of)
@@ -353,6 +355,8 @@ def layout_reminder_notice(doc: ReminderNoticeDoc, columns: int) -> PrintLayout:
     b.rule()
     b.money(lab.amount_owed, doc.total, bold=True)
     b.field(lab.capitals, doc.total_in_capitals)
+    if doc.deadline:
+        b.field(lab.pay_by, doc.deadline)
     if doc.contact:
         b.field(lab.contact, doc.contact)
     b.field(lab.printed_at, doc.printed_at)

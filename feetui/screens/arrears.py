@@ -3,7 +3,7 @@ each, with totals per age bucket; and the collection rate of the last 12 months.
 
 The arrows move through the list; the unit actions of the unit screen (follow-up F, instalments I,
 pay instalment M, tags T) act on the highlighted unit; Enter opens it; N prints a reminder notice
-for every unit listed.
+for every unit listed on the receipt printer, D writes them all as one A4 PDF for a sheet printer.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class ArrearsScreen(UnitArrearsActions):
         Binding("enter", "open", N_("Open unit"), id="arrears.open", priority=True),
         Binding("c", "rates", N_("Collection rate"), id="arrears.rates"),
         Binding("n", "reminders", N_("Print reminders"), id="arrears.reminders"),
+        Binding("d", "reminders_pdf", N_("PDF notices"), id="arrears.reminders_pdf"),
         Binding("f", "follow_up", N_("Follow-up"), id="arrears.follow_up"),
         Binding("escape", "back", N_("Back"), id="arrears.back"),
         Binding("b", "next_building", N_("Building"), id="arrears.building", show=False),
@@ -213,6 +214,11 @@ class ArrearsScreen(UnitArrearsActions):
         """N: a reminder notice for every unit listed."""
         self._print_reminders([row.unit_id for row in self.rows])
 
+    def action_reminders_pdf(self) -> None:
+        """D: every unit of the list as filtered (all of them, not only the rows shown) as one
+        PDF of reminder notices, a sheet per unit."""
+        self._write_reminders_pdf(None, self.flt)
+
     def action_rates(self) -> None:
         """C: the collection rate of the last 12 months."""
         self.app.push_screen(CollectionRateScreen())
@@ -223,7 +229,9 @@ class ArrearsScreen(UnitArrearsActions):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Unit actions only with a unit highlighted."""
-        unit_actions = ("follow_up", "instalment_plan", "pay_instalment", "tags", "open")
+        unit_actions = (
+            "follow_up", "instalment_plan", "pay_instalment", "tags", "open", "reminders_pdf",
+        )  # fmt: skip
         if action in unit_actions and not self.rows:
             return False
         return super().check_action(action, parameters)

@@ -1,6 +1,6 @@
 """The arrears side of the unit screen: a line with the promise and the next instalment, and the
-actions record follow-up (F), instalment plan (I), pay instalment (M), reminder notice (N) and
-tags (T).
+actions record follow-up (F), instalment plan (I), pay instalment (M), reminder notice on the
+receipt printer (N) or as an A4 PDF (D) and tags (T).
 
 :class:`UnitArrearsActions` is a base of the unit screen, which only has to yield an
 :class:`ArrearsNote` and call :meth:`UnitArrearsActions.reload_arrears` when it reloads. It reads
@@ -9,6 +9,8 @@ tags (T).
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -23,7 +25,7 @@ from feetui.core.money import Money
 from feetui.core.receipt import PrintLabels
 from feetui.i18n import N_, _, format_money, tr_error
 from feetui.screens.base import FeeScreen
-from feetui.services.arrears_view import UnitArrears, load_unit_arrears
+from feetui.services.arrears_view import ArrearsFilter, UnitArrears, load_unit_arrears
 
 
 class ArrearsNote(Label):
@@ -95,11 +97,14 @@ class UnitArrearsActions(FeeScreen[None]):
         Binding("i", "instalment_plan", N_("Instalments"), id="unit.instalment_plan", show=False),
         Binding("m", "pay_instalment", N_("Pay instalment"), id="unit.pay_instalment", show=False),
         Binding("n", "reminder", N_("Reminder"), id="unit.reminder", show=False),
+        Binding("d", "reminder_pdf", N_("PDF"), id="unit.reminder_pdf"),
         Binding("t", "tags", N_("Tags"), id="unit.tags", show=False),
     ]
 
     unit_id: str
     arrears: UnitArrears | None = None
+    reminders_pdf: Path | None = None
+    """The PDF of reminder notices written last from this screen."""
 
     @work(exclusive=True, group="unit-arrears")
     async def reload_arrears(self) -> None:
@@ -256,6 +261,45 @@ class UnitArrearsActions(FeeScreen[None]):
             printed += 1
         if printed:
             self.notify(_("Reminder notices sent to the printer: {count}").format(count=printed))
+
+    def action_reminder_pdf(self) -> None:
+        """D: write the unit's reminder notice as a PDF for a sheet printer."""
+        self._write_reminders_pdf([self.unit_id])
+
+    @work(exclusive=True, group="reminders-pdf")
+    async def _write_reminders_pdf(
+        self, unit_ids: list[str] | None, flt: ArrearsFilter | None = None
+    ) -> None:
+        """Build the notices of ``unit_ids`` (``None``: every unit of the arrears list with the
+        filters ``flt``) as of today, write them as one PDF in the notices folder, say where."""
+        from feetui.printing.pdf_notice import save_notices
+        from feetui.services.followups import today
+        from feetui.services.reminders import build_reminder_sheets, find_reminder_units
+
+        svc = self.fee_app.services
+        labels = PrintLabels().translated(_)
+        try:
+            if unit_ids is None:
+                flt = flt or ArrearsFilter()
+                unit_ids = await find_reminder_units(svc, as_of=today(svc), flt=flt)
+            batch = await build_reminder_sheets(
+                svc, unit_ids=unit_ids, as_of=today(svc), labels=labels
+            )
+            for skipped in batch.skipped:
+                self.notify(tr_error(skipped.error), severity="warning")
+            folder = svc.settings.resolved_reminder_dir()
+            # Drawing and writing block: a thread, so the counter stays responsive meanwhile.
+            path = await asyncio.to_thread(save_notices, batch.sheets, folder, batch.file_name)
+        except FeeError as error:
+            self.notify(tr_error(error), severity="error")
+            return
+        self.reminders_pdf = path
+        self.notify(
+            _("{count} reminder notices written to {path}").format(
+                count=len(batch.sheets), path=path
+            ),
+            timeout=30,
+        )
 
     def _printed(self, failure: FeeError | None) -> None:
         if failure is not None:

@@ -168,3 +168,47 @@ async def test_the_arrears_list_filters_and_shows_the_collection_rate(settings, 
         assert shows(pilot, "近12个月收缴率", "2026-10", "16.03%")
         await press(pilot, "escape")
         assert shows(pilot, "楼栋：1")
+
+
+def _pdf_text(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+async def test_d_on_the_arrears_list_writes_the_notices_as_a_pdf_beside_the_database(
+    settings, clock, counter
+):
+    folder = settings.resolved_db_path().parent / "reminders"
+    app = _app(settings, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in(pilot)
+        await press(pilot, "f6")
+        assert shows(pilot, OWING, "d PDF催缴单")  # the key is in the footer at 80×24
+        await press(pilot, "d")
+        files = list(folder.glob("reminders-*.pdf"))
+        assert [p.name for p in files] == ["reminders-20261123-093000.pdf"]
+        assert app.screen.reminders_pdf == files[0].resolve()  # type: ignore[attr-defined]
+        pages = _pdf_text(files[0])
+        assert len(pages) == len(app.screen.rows)  # type: ignore[attr-defined]
+        owing = next(text for text in pages if OWING in text)
+        for part in ("催缴通知单", "张三丰", "￥756.11", "柒佰伍拾陆元壹角壹分", "2026-12-08"):
+            assert part in owing, part
+
+
+async def test_d_on_the_unit_screen_writes_its_notice_to_the_configured_folder(
+    settings, clock, counter, tmp_path: Path
+):
+    from dataclasses import replace
+
+    folder = tmp_path / "notices"
+    settings = replace(settings, reminder_pdf_dir=str(folder), lang="zh_CN")
+    async with _app(settings, clock).run_test(size=SMALL) as pilot:
+        await _unit_screen(pilot)
+        assert shows(pilot, "d PDF ", "esc 返回")  # in the footer, Back still fits at 80×24
+        await press(pilot, "d")
+        await press(pilot, "d")  # a second notice the same day goes beside the first
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["reminder-3-2-1502-20261123-2.pdf", "reminder-3-2-1502-20261123.pdf"]
+    (text,) = _pdf_text(folder / names[1])
+    assert "20261123-3-2-1502" in text and "￥756.11" in text

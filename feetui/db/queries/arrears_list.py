@@ -97,7 +97,8 @@ class ArrearsRow:
 
 @dataclass(frozen=True, slots=True)
 class ArrearsList:
-    """The filtered list (at most ``MAX_ROWS``), its bucket totals and its grand total."""
+    """The filtered list (at most ``MAX_ROWS`` unless asked for all), its bucket totals and its
+    grand total."""
 
     as_of: date
     rows: tuple[ArrearsRow, ...]
@@ -123,12 +124,16 @@ class ArrearsFilter:
     """``amount`` (largest first) or ``age`` (oldest first); due promises always come first."""
 
 
-async def list_arrears(as_of: date, flt: ArrearsFilter | None = None) -> ArrearsList:
+async def list_arrears(
+    as_of: date, flt: ArrearsFilter | None = None, *, limit: int | None = MAX_ROWS
+) -> ArrearsList:
     """The arrears list as of ``as_of``.
 
     Args:
         as_of: charges due before this date are overdue; ages and late fees are counted to it.
         flt: filters and sort order.
+        limit: at most this many rows (the screen's page); ``None`` keeps every one (a batch of
+            reminder notices).
 
     Returns:
         The list, with bucket totals over every matching unit.
@@ -156,7 +161,7 @@ async def list_arrears(as_of: date, flt: ArrearsFilter | None = None) -> Arrears
         (charge, as_of) for uid, charges in per_unit.items() if uid in kept for charge, _ in charges
     )
     return ArrearsList(
-        as_of, tuple(found[:MAX_ROWS]), len(found), buckets, total(r.owed for r in found)
+        as_of, tuple(found[:limit]), len(found), buckets, total(r.owed for r in found)
     )
 
 
