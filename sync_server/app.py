@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 from aiohttp import web
 
 from sync_server.clock import Clock, utc_now
 from sync_server.db.connection import connect
 from sync_server.db.migrate import migrate
-from sync_server.keys import CLOCK, DB, METRICS, SETTINGS
+from sync_server.keys import CLOCK, DB, METRICS, SCAN_HTTP, SETTINGS
 from sync_server.metrics import Metrics
 from sync_server.middlewares import auth_middleware, error_middleware
 from sync_server.routes import setup_routes
@@ -25,6 +26,16 @@ async def database_context(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await db.close()
+
+
+async def provider_http_context(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client session for the scanned-code providers, closed at shutdown."""
+    session = aiohttp.ClientSession()
+    app[SCAN_HTTP] = session
+    try:
+        yield
+    finally:
+        await session.close()
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
@@ -45,6 +56,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[CLOCK] = clock
     app[METRICS] = Metrics()
     app.cleanup_ctx.append(database_context)
+    app.cleanup_ctx.append(provider_http_context)
     setup_routes(app)
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 from aiohttp import web
 
 from sync_server.clock import Clock
@@ -15,5 +16,7 @@ DB = web.AppKey("db", Database)
 METRICS = web.AppKey("metrics", Metrics)
 CLOCK = web.AppKey("clock", Clock)
 PRINCIPAL = web.RequestKey("principal", Principal)
+SCAN_HTTP = web.AppKey("scan_http", aiohttp.ClientSession)
+"""The HTTP client session of the scanned-code provider adapters."""
 
-__all__ = ["CLOCK", "DB", "METRICS", "PRINCIPAL", "SETTINGS"]
+__all__ = ["CLOCK", "DB", "METRICS", "PRINCIPAL", "SCAN_HTTP", "SETTINGS"]

@@ -118,6 +118,31 @@ SCHEMAS: dict[str, Any] = {
             "role": {"enum": ["admin", "site_manager"]},
         }
     ),
+    "ScanRequest": _object(
+        {
+            "payment_id": {
+                **UUID,
+                "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            },
+            "auth_code": {"type": "string", "pattern": "^[0-9]{16,24}$"},
+            "amount_fen": {"type": "integer", "minimum": 1, "maximum": p.MAX_INT},
+            "unit_id": {"anyOf": [UUID, {"type": "null"}]},
+            "subject": {"type": "string", "minLength": 1, "maxLength": p.MAX_SCAN_SUBJECT},
+        }
+    ),
+    "ScanState": _object(
+        {
+            "payment_id": UUID,
+            "provider": {"enum": list(p.SCAN_PROVIDERS)},
+            "state": {"enum": list(p.SCAN_STATES)},
+            "amount_fen": {"type": "integer", "minimum": 1},
+            "code_masked": {"type": "string", "pattern": r"^[0-9]{6}\*+[0-9]{4}$"},
+            "transaction_id": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"]},
+            "retry_after_ms": {"type": "integer", "minimum": 0, "maximum": p.MAX_SCAN_RETRY_MS},
+            "paid_at": {"type": ["string", "null"]},
+        }
+    ),
     "Health": _object({"status": {"const": "ok"}, "version": {"type": "string"}}),
     "Report": _object(
         {
@@ -194,6 +219,38 @@ PATHS: dict[str, Any] = {
     },
 }
 
+
+def _scan_step(summary: str) -> dict[str, Any]:
+    path_id = {"name": "payment_id", "in": "path", "required": True, "schema": UUID}
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [path_id],
+            "responses": _answers("ScanState", 401, 403, 404),
+        }
+    }
+
+
+PATHS.update(
+    {
+        f"{p.API_PREFIX}/pay/scan": _post(
+            "Charge a scanned payment code once for the counter's payment id",
+            "ScanRequest",
+            "ScanState",
+            400,
+            401,
+            403,
+            409,
+            413,
+        ),
+        f"{p.API_PREFIX}/pay/scan/{{payment_id}}/poll": _scan_step(
+            "Where a scanned payment stands (HQ asks the provider while it is not final)"
+        ),
+        f"{p.API_PREFIX}/pay/scan/{{payment_id}}/cancel": _scan_step(
+            "Cancel a scanned payment that is not final (reversed when the provider allows)"
+        ),
+    }
+)
 
 SITE = _query("site", {"type": "string", "minLength": 1, "maxLength": 40})
 FORMAT = _query("format", {"enum": ["json", "csv", "xlsx"]})

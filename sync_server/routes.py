@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from feetui.sync.protocol import API_PREFIX
-from sync_server.handlers import auth, enroll, health, pull, push, reports
+from sync_server.handlers import auth, enroll, health, pull, push, reports, scanpay
 
 
 def setup_routes(app: web.Application) -> None:
@@ -18,6 +18,11 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post(f"{p}/login", auth.login, name="login")
     app.router.add_post(f"{p}/push", push.push, name="push")
     app.router.add_get(f"{p}/pull", pull.pull, name="pull", allow_head=False)
+    app.router.add_post(f"{p}/pay/scan", scanpay.scan, name="pay_scan")
+    app.router.add_post(f"{p}/pay/scan/{{payment_id}}/poll", scanpay.poll, name="pay_scan_poll")
+    app.router.add_post(
+        f"{p}/pay/scan/{{payment_id}}/cancel", scanpay.cancel, name="pay_scan_cancel"
+    )
     for path, handler in (
         ("daily", reports.daily),
         ("collection-rate", reports.collection_rate),

@@ -110,9 +110,52 @@ V1 = [
 
 V2 = ["ALTER TABLE fee_items ADD COLUMN scope TEXT NOT NULL DEFAULT 'unit'"]
 
+# Scanned-code payments (issue 7). ``scan_merchants`` holds each site's merchant account with a
+# provider: key *file paths* only (the keys stay in files on HQ's disk). ``scan_payments`` is the
+# state of one scanned payment, keyed by the counter's payment id; it is a working table, changed
+# as the provider answers, not a posted record (the ledger payment is pushed by the counter). The
+# scanned code itself is never stored: ``code_masked`` only (R14). ``scan_bill_lines`` and
+# ``scan_bills`` are the providers' imported settlement bills, read by the reconciliation report.
+V3 = [
+    """CREATE TABLE scan_merchants (
+        id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id),
+        provider TEXT NOT NULL CHECK (provider IN ('wechat', 'alipay')),
+        gateway_url TEXT NOT NULL, app_id TEXT NOT NULL, mch_id TEXT NOT NULL,
+        sign_type TEXT NOT NULL, key_file TEXT NOT NULL, provider_key_file TEXT NOT NULL,
+        cert_file TEXT NOT NULL, cert_key_file TEXT NOT NULL,
+        time_limit_ms {bigint} NOT NULL, reverse_window_ms {bigint} NOT NULL,
+        poll_ms {bigint} NOT NULL, timeout_ms {bigint} NOT NULL,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (site_id, provider))""",
+    """CREATE TABLE scan_payments (
+        payment_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, site_id TEXT NOT NULL,
+        merchant_id TEXT NOT NULL REFERENCES scan_merchants(id), provider TEXT NOT NULL,
+        out_trade_no TEXT NOT NULL UNIQUE, amount_fen {bigint} NOT NULL, unit_id TEXT,
+        subject TEXT NOT NULL, code_masked TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN
+            ('paying', 'cancelling', 'success', 'failed', 'cancelled')),
+        phase TEXT NOT NULL, reason TEXT, transaction_id TEXT, paid_at TEXT, paid_date TEXT,
+        created_at TEXT NOT NULL, deadline_at TEXT NOT NULL, reverse_after TEXT NOT NULL,
+        cancel_requested_at TEXT, lease TEXT, lease_until TEXT,
+        untrusted {bigint} NOT NULL DEFAULT 0, reverse_attempts {bigint} NOT NULL DEFAULT 0,
+        last_code TEXT, updated_at TEXT NOT NULL, final_at TEXT)""",
+    "CREATE INDEX scan_payments_day ON scan_payments (paid_date, site_id)",
+    """CREATE TABLE scan_bills (
+        site_id TEXT NOT NULL REFERENCES sites(id), provider TEXT NOT NULL,
+        bill_date TEXT NOT NULL, lines {bigint} NOT NULL, trade_fen {bigint} NOT NULL,
+        refund_fen {bigint} NOT NULL, fee_fen {bigint} NOT NULL, sha256 TEXT NOT NULL,
+        imported_at TEXT NOT NULL, PRIMARY KEY (site_id, provider, bill_date))""",
+    """CREATE TABLE scan_bill_lines (
+        site_id TEXT NOT NULL, provider TEXT NOT NULL, bill_date TEXT NOT NULL,
+        transaction_id TEXT NOT NULL, kind TEXT NOT NULL, refund_id TEXT NOT NULL,
+        out_trade_no TEXT NOT NULL, amount_fen {bigint} NOT NULL, fee_fen {bigint} NOT NULL,
+        traded_at TEXT NOT NULL,
+        PRIMARY KEY (site_id, provider, bill_date, transaction_id, kind, refund_id))""",
+]
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", V1),
     (2, "fee item scope: per unit or per vehicle", V2),
+    (3, "scanned-code payments: merchants, payment states, provider bills", V3),
 ]
 """``(version, name, statements)``, applied in order, each in its own transaction."""
 

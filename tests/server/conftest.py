@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,3 +92,17 @@ async def hq(
     await helper.add_site("S1", "绿景苑")
     await helper.add_site("S2", "翠湖居")
     yield helper
+
+
+@pytest.fixture
+async def scan(hq: Hq, tmp_path: Path) -> AsyncIterator[Any]:
+    """Scanned-code payments at ``S1``: both provider simulators configured, a device enrolled
+    (``tests.scanpay.kit.ScanKit``)."""
+    from tests.scanpay.kit import ScanKit
+
+    kit = ScanKit(hq, tmp_path)
+    try:
+        await kit.open()
+        yield kit
+    finally:
+        await kit.close()

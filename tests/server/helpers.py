@@ -27,6 +27,10 @@ SNAPSHOT_TABLES = (
     "users",
     "user_tokens",
     "enrollment_codes",
+    "scan_merchants",
+    "scan_payments",
+    "scan_bills",
+    "scan_bill_lines",
 )
 
 

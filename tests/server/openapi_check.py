@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,7 @@ class Operation:
     def check_request(self, query: dict[str, str], body: Any) -> list[str]:
         """Problems of a request that the document says is valid, or ``[]``."""
         problems = []
-        for parameter in self.spec.get("parameters", []):
+        for parameter in self.query_parameters():
             name = parameter["name"]
             if name not in query:
                 if parameter.get("required"):
@@ -43,13 +44,28 @@ class Operation:
                 continue
             value = _query_value(parameter["schema"], query[name])
             problems += [e.message for e in _validator(parameter["schema"]).iter_errors(value)]
-        known = {p["name"] for p in self.spec.get("parameters", [])}
+        known = {p["name"] for p in self.query_parameters()}
         problems += [f"undocumented query {name}" for name in query if name not in known]
         request_body = self.spec.get("requestBody")
         if request_body is not None:
             schema = request_body["content"]["application/json"]["schema"]
             problems += [e.message for e in _validator(schema).iter_errors(body)]
         return problems
+
+    def query_parameters(self) -> list[dict[str, Any]]:
+        """The documented query parameters (path parameters are part of the path)."""
+        return [p for p in self.spec.get("parameters", []) if p.get("in", "query") == "query"]
+
+    def path_parameters(self) -> list[dict[str, Any]]:
+        """The documented path parameters (``{name}`` in the path)."""
+        return [p for p in self.spec.get("parameters", []) if p.get("in") == "path"]
+
+    def matches(self, path: str) -> bool:
+        """True when ``path`` is this operation's path with its parameters filled in."""
+        pattern = re.escape(self.path)
+        for parameter in self.path_parameters():
+            pattern = pattern.replace(re.escape("{" + parameter["name"] + "}"), "[^/]+")
+        return re.fullmatch(pattern, path) is not None
 
     def check_response(self, status: int, content_type: str, body: Any) -> list[str]:
         """Problems of an answer against the document (``[]`` when it matches)."""
@@ -74,6 +90,17 @@ def operations() -> dict[tuple[str, str], Operation]:
     return out
 
 
+def find_operation(method: str, path: str) -> Operation | None:
+    """The operation serving ``method path`` (a path with its parameters filled in)."""
+    found = operations().get((method, path))
+    if found is not None:
+        return found
+    for (verb, _template), operation in operations().items():
+        if verb == method and operation.matches(path):
+            return operation
+    return None
+
+
 @dataclass
 class CheckingClient:
     """Wraps the aiohttp test client: every call is checked against the document."""
@@ -87,7 +114,7 @@ class CheckingClient:
         headers: dict[str, str] | None = None, request_valid: bool = True,
     ) -> tuple[int, Any]:  # fmt: skip
         """Make a call; record any mismatch with the document. Returns status and body."""
-        operation = operations().get((method, path))
+        operation = find_operation(method, path)
         if operation is None:
             self.problems.append(f"undocumented route {method} {path}")
             return 0, None

@@ -82,18 +82,27 @@ def _object(schema: dict[str, Any], hints: dict[str, st.SearchStrategy]) -> st.S
 
 
 def _request(operation: Any, hints: dict[str, st.SearchStrategy]) -> st.SearchStrategy:
-    """A request: query parameters, a body (fitting or not) and which credentials to send."""
+    """A request: path, query parameters, a body (fitting or not) and which credentials to send."""
     params = {
         p["name"]: from_schema(p["schema"], hints).map(str) | st.text(max_size=6)
-        for p in operation.spec.get("parameters", [])
+        for p in operation.query_parameters()
     }
     query = st.fixed_dictionaries({}, optional=params)
+    path: st.SearchStrategy = st.just(operation.path)
+    for parameter in operation.path_parameters():
+        name = parameter["name"]
+        value = (
+            (hints[name] if name in hints else st.nothing())
+            | from_schema(parameter["schema"], hints)
+            | st.text(string.ascii_letters + string.digits + "-", min_size=1, max_size=8)
+        )
+        path = st.tuples(path, value).map(lambda pv, n=name: pv[0].replace("{" + n + "}", pv[1]))
     body: st.SearchStrategy = st.none()
     if "requestBody" in operation.spec:
         schema = operation.spec["requestBody"]["content"]["application/json"]["schema"]
         body = from_schema(schema, hints) | ANY_JSON
     auth = st.sampled_from(["none", "forged", "device", "user"])
-    return st.tuples(query, body, auth)
+    return st.tuples(path, query, body, auth)
 
 
 def generate(strategy: st.SearchStrategy, count: int) -> list[Any]:
@@ -136,8 +145,8 @@ async def test_fuzzing_every_route_finds_no_5xx_and_unauthenticated_calls_change
     }
     hints = {"device_id": st.just(device.device_id)}
     failures, statuses = [], set()
-    for (method, path), operation in sorted(operations().items()):
-        for query, body, auth in generate(_request(operation, hints), EXAMPLES_PER_ROUTE):
+    for (method, _template), operation in sorted(operations().items()):
+        for path, query, body, auth in generate(_request(operation, hints), EXAMPLES_PER_ROUTE):
             unauthenticated = auth in ("none", "forged")
             before = await hq.fingerprint() if unauthenticated else None
             data = None if body is None else _json_safe(body)

@@ -18,6 +18,7 @@ def test_the_documents_schemas_are_valid_json_schema() -> None:
         Draft202012Validator.check_schema(schema)
     for operation in operations().values():
         for parameter in operation.spec.get("parameters", []):
+            assert parameter.get("in", "query") in ("query", "path")
             Draft202012Validator.check_schema(parameter["schema"])
 
 

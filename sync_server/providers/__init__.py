@@ -1,0 +1,1 @@
+"""Scanned-code payment providers: one adapter per provider behind :mod:`.base`."""
