@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     bill.add_argument("--period", required=True, help="YYYY-MM")
     units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
     units.add_argument("file", help="columns: site, unit, area, owner, phone, plates")
+    adopt = _command(
+        sub, "adopt-counter", "take a standalone counter's site and data into HQ, ids kept", _adopt
+    )
+    adopt.add_argument("counter_db", metavar="COUNTER_DB", help="the counter's SQLite file")
+    adopt.add_argument("--site-code", default=None, help="the site's code at HQ (the counter's)")
+    adopt.add_argument(
+        "--without-users", action="store_true", help="leave the counter's cashiers out"
+    )
     return parser
 
 
@@ -307,6 +315,40 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"imported: {report.units_created} new unit(s), {report.units_updated} updated,"
         f" {report.vehicles} plate(s)"
+    )
+    return 0
+
+
+async def _adopt(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from sync_server.clock import utc_now
+    from sync_server.services.adopt import AdoptError, adopt_counter, read_counter
+
+    path = Path(args.counter_db)
+    db = await _open(settings)
+    try:
+        data = await asyncio.to_thread(
+            read_counter, path, site_code=args.site_code, users=not args.without_users
+        )
+        async with db.transaction() as tx:
+            report = await adopt_counter(tx, data, now=utc_now())
+    except AdoptError as error:
+        print(f"nothing adopted ({error.code}):", file=sys.stderr)
+        for line in error.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    print(
+        f"site {report.site_code} adopted ({report.site_id}): {report.units} unit(s),"
+        f" {report.parties} party(ies), {report.vehicles} vehicle(s),"
+        f" {report.fee_items} fee item(s), {report.users} user(s), {report.charges} charge(s)"
+        f" in {report.bill_periods} billed month(s)"
+    )
+    print(
+        f"counter {report.device_id}: its journal up to seq {report.history_seq} is history;"
+        f" enrol it with: sync-server enroll --site {report.site_code} --name NAME"
     )
     return 0
 

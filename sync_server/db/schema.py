@@ -152,10 +152,19 @@ V3 = [
         PRIMARY KEY (site_id, provider, bill_date, transaction_id, kind, refund_id))""",
 ]
 
+V4 = [
+    """CREATE TABLE adopted_counters (
+        device_id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id),
+        name TEXT NOT NULL, history_seq {bigint} NOT NULL, adopted_at TEXT NOT NULL)""",
+]
+"""Standalone counters taken over by ``adopt-counter``: their journal up to ``history_seq`` was
+written before HQ knew them, so it is history, not late."""
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", V1),
     (2, "fee item scope: per unit or per vehicle", V2),
     (3, "scanned-code payments: merchants, payment states, provider bills", V3),
+    (4, "standalone counters adopted with their history", V4),
 ]
 """``(version, name, statements)``, applied in order, each in its own transaction."""
 

@@ -7,10 +7,11 @@ whichever of it and its payment arrives first. Nothing is refused: a payload tha
 kind promises becomes an ``unprojected`` exception and stays in the journal.
 
 Flags (RELIABILITY R9, R13, R19) are exceptions, never edits: ``late`` (business date well before
-its arrival, or a record into a shift HQ already saw closed), ``overpaid`` (a charge's allocations
-above what it asks: two counters paid one bill), ``clock_skew`` (stamped in the future, or before
-its predecessor), ``over_short`` (a shift closed with a difference), and the receipt series'
-``receipt_gap`` / ``receipt_repeat``.
+its arrival, or a record into a shift HQ already saw closed; never the history an adopted counter
+wrote before HQ took it over, :mod:`sync_server.services.adopt`), ``overpaid`` (a charge's
+allocations above what it asks: two counters paid one bill), ``clock_skew`` (stamped in the
+future, or before its predecessor), ``over_short`` (a shift closed with a difference), and the
+receipt series' ``receipt_gap`` / ``receipt_repeat``.
 """
 
 from __future__ import annotations
@@ -176,10 +177,13 @@ async def _late(
             *chunk,
         )
         closed |= {row["shift_id"] for row in found}
+    history = await _adopted_history(tx, {r.device_id for r in records})
     problems = []
     for record in records:
         day, shift_id = record.payload.get("business_date"), record.payload.get("shift_id")
-        if isinstance(day, str) and day < limit:
+        if record.seq <= history.get(record.device_id, 0):
+            pass  # taken while the counter was standalone, before HQ adopted it
+        elif isinstance(day, str) and day < limit:
             problems.append(
                 flag("late", record, site_id, reason="business_date", business_date=day)
             )
@@ -188,6 +192,19 @@ async def _late(
         if record.kind == "shift_close":
             closed.add(shift_id or record.payload.get("id"))
     return problems
+
+
+async def _adopted_history(tx: Tx, device_ids: set[str]) -> dict[str, int]:
+    """The last journal sequence each adopted counter wrote before HQ adopted it."""
+    if not device_ids:
+        return {}
+    ids = sorted(device_ids)
+    rows = await tx.fetch(
+        "SELECT device_id, history_seq FROM adopted_counters"
+        f" WHERE device_id IN ({','.join('?' * len(ids))})",
+        *ids,
+    )
+    return {row["device_id"]: int(row["history_seq"]) for row in rows}
 
 
 async def check_sequence(
