@@ -85,3 +85,31 @@ async def test_real_traffic_matches_the_document(hq: Hq) -> None:
     assert api.problems == []
     statuses = {status for _m, _p, status in api.calls}
     assert statuses >= {200, 400, 401, 403, 404, 413}
+
+
+async def test_scanned_payment_traffic_matches_the_document(scan) -> None:
+    api = CheckingClient(scan.hq.client)
+    auth = scan.device.auth()
+    code = "134567890123451234"
+    scan.wechat.script(code, "paying_then_timeout")
+    body = scan.body(code, 100)
+    status, state = await api.request("POST", "/api/v1/pay/scan", json=body, headers=auth)
+    assert (status, state["state"]) == (200, "paying")
+    poll = f"/api/v1/pay/scan/{body['payment_id']}/poll"
+    cancel = f"/api/v1/pay/scan/{body['payment_id']}/cancel"
+    assert (await api.request("POST", poll, headers=auth))[0] == 200
+    assert (await api.request("POST", cancel, headers=auth))[1]["state"] == "cancelling"
+    assert (await api.request("POST", "/api/v1/pay/scan", json=body, headers=auth))[0] == 200
+    reused = body | {"amount_fen": 101}
+    assert (await api.request("POST", "/api/v1/pay/scan", json=reused, headers=auth))[0] == 409
+    bad = body | {"auth_code": "1"}
+    await api.request("POST", "/api/v1/pay/scan", json=bad, headers=auth, request_valid=False)
+    await api.request("POST", "/api/v1/pay/scan", json=scan.body(code, 0), headers=auth,
+                      request_valid=False)  # fmt: skip
+    unknown = f"/api/v1/pay/scan/{scan.new_id()}/poll"
+    assert (await api.request("POST", unknown, headers=auth))[0] == 404
+    await api.request("POST", poll)
+    token = await scan.hq.user_token("boss")
+    await api.request("POST", poll, headers={"Authorization": f"Bearer {token}"})
+    assert api.problems == []
+    assert {status for _, _, status in api.calls} >= {200, 400, 401, 403, 404, 409}
