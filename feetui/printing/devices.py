@@ -38,6 +38,7 @@ FAILURE_CODES = (
     "printer_write_failed",
     "printer_out_of_paper",
     "printer_bad_uri",
+    "printer_busy",
 )
 
 _MESSAGES = {
@@ -53,6 +54,9 @@ _MESSAGES = {
     ),
     "printer_out_of_paper": N_("The printer {device} is out of paper."),
     "printer_bad_uri": N_("The printer setting {device} is not a printer address this app knows."),
+    "printer_busy": N_(
+        "The printer {device} is still busy with another document; try again in a moment."
+    ),
 }
 
 

@@ -6,6 +6,15 @@ count, attempts, last failure) and the rendered ESC/POS bytes. Files are written
 name, flushed to disk and renamed into place (then the folder is synced), so after a crash a job
 is either whole or absent. A job leaves the spool only when its printer has taken it. The spool
 uses no database, keeping ``feetui.printing`` on ``feetui.core`` alone.
+
+Sending is exclusive per spool folder, across threads *and* processes: :meth:`PrintSpool.attempt`
+holds an OS file lock on ``<folder>/.send.lock`` (``flock`` on POSIX, ``msvcrt.locking`` on
+Windows; each attempt opens the file anew, so two threads of one process exclude each other as
+two processes do) and, holding it, reads the job file again. A job another worker printed
+meanwhile is gone by then and is not sent again, so pressing retry twice, or the app and
+``feetui report daily --print`` retrying at once, prints a job once. The only resend left is a
+crash after the printer took the bytes and before the file was removed; the next retry (always a
+cashier's key, never automatic) prints it again.
 """
 
 from __future__ import annotations
@@ -14,15 +23,34 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import threading
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from feetui.printing.devices import DEFAULT_TIMEOUT, PrintFailure, send
 
 MAGIC = b"FEETUI-PRINT-JOB 1\n"
 _SUFFIX = ".job"
+_SEND_LOCK = ".send.lock"
+_LOCK_POLL = 0.02
+
+# One lock per spool folder for reading and writing job files in this process, however many
+# PrintSpool objects name the folder (each screen and command makes its own). A registry is the
+# one place such a lock can live without every caller sharing an object.
+_FOLDER_LOCKS: dict[Path, threading.Lock] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _folder_lock(folder: Path) -> threading.Lock:
+    """The process's file lock for ``folder`` (the same object for every spool naming it)."""
+    key = Path(os.path.abspath(folder))
+    with _REGISTRY_LOCK:
+        return _FOLDER_LOCKS.setdefault(key, threading.Lock())
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +92,7 @@ class PrintSpool:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self._lock = threading.Lock()
-        # One job at a time goes to the printer, so two workers can never print a job twice.
-        self._send_lock = threading.Lock()
+        self._lock = _folder_lock(self.folder)
 
     @classmethod
     def beside_database(cls, db_path: Path) -> PrintSpool:
@@ -110,24 +136,53 @@ class PrintSpool:
     def attempt(
         self, job: PrintJob, uri: str, timeout: float = DEFAULT_TIMEOUT
     ) -> PrintFailure | None:
-        """Send ``job`` to the printer at ``uri``.
+        """Send ``job`` to the printer at ``uri``, unless another worker already printed it.
+
+        Holds the folder's send lock (threads and processes) for the whole send, and reads the
+        job file again under it, so a job is sent at most once however many workers try.
 
         Returns:
             ``None`` when the printer took it (the job is gone from the spool) or the job was
             already gone; otherwise the failure, and the job stays with its attempt counted and
-            the reason recorded.
+            the reason recorded. ``printer_busy`` when another sender held the printer past
+            ``2 * timeout + 1`` seconds (the job stays, untouched).
         """
-        with self._send_lock:
-            if not (self.folder / job.file_name).exists():
+        path = self.folder / job.file_name
+        with self._sending(2 * timeout + 1.0) as held:
+            if not held:
+                return PrintFailure("printer_busy", uri, "send lock held by another sender")
+            with self._lock:
+                current = _read(path) if path.exists() else None
+            if current is None:
                 return None  # printed meanwhile by another worker, or discarded
             try:
-                send(uri, job.data, timeout)
+                send(uri, current.data, timeout)
             except PrintFailure as failure:
                 with self._lock:
-                    self._write(replace(job, attempts=job.attempts + 1, last_failure=failure.code))
+                    if path.exists():
+                        failed = replace(
+                            current, attempts=current.attempts + 1, last_failure=failure.code
+                        )
+                        self._write(failed)
                 return failure
-            self.discard(job)
+            self.discard(current)
         return None
+
+    @contextlib.contextmanager
+    def _sending(self, wait: float) -> Iterator[bool]:
+        """Hold the folder's send lock; yields False when it stayed taken for ``wait`` seconds."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / _SEND_LOCK).open("a+b") as handle:
+            end = time.monotonic() + wait
+            while not _try_lock(handle):
+                if time.monotonic() >= end:
+                    yield False
+                    return
+                time.sleep(_LOCK_POLL)
+            try:
+                yield True
+            finally:
+                _unlock(handle)
 
     def discard(self, job: PrintJob) -> None:
         """Remove ``job`` (printed, or given up by the cashier)."""
@@ -184,6 +239,35 @@ def _read(path: Path) -> PrintJob | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    """Take the exclusive lock on ``handle``'s file without waiting; False when it is held."""
+    try:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle: IO[bytes]) -> None:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _sync_folder(folder: Path) -> None:

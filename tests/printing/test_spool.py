@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -140,3 +143,98 @@ def test_enqueue_into_an_unwritable_place_raises_rather_than_losing_silently(
     blocker.write_text("")
     with pytest.raises(OSError):
         PrintSpool(blocker).enqueue(b"x", document_id="d", kind="receipt")
+
+
+def _race(workers: int, work) -> list:
+    """Start ``workers`` threads at the same instant on ``work`` and return their answers."""
+    barrier = threading.Barrier(workers)
+    answers: list = [None] * workers
+
+    def run(index: int) -> None:
+        barrier.wait(5)
+        answers[index] = work()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    return answers
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_workers_retrying_one_job_send_it_once(tmp_path: Path, round_: int) -> None:
+    # Each worker makes its own spool object, as two presses of F (retry) did: the lock is the
+    # folder's, not the object's.
+    db_path = tmp_path / "counter.sqlite3"
+    data = render_document(receipt(), PrintProfile(columns=32))
+    job = PrintSpool.beside_database(db_path).enqueue(data, document_id="pay-1", kind="receipt")
+    printer = FakePrinter()
+    try:
+        answers = _race(
+            4, lambda: PrintSpool.beside_database(db_path).attempt(job, printer.uri, TIMEOUT)
+        )
+    finally:
+        printer.close()
+    assert answers == [None] * 4
+    assert printer.connections == 1
+    assert bytes(printer.received) == data
+    assert PrintSpool.beside_database(db_path).pending() == []
+
+
+def test_two_workers_on_a_file_printer_write_the_job_once(tmp_path: Path) -> None:
+    db_path, paper = tmp_path / "counter.sqlite3", tmp_path / "paper.bin"
+    spool = PrintSpool.beside_database(db_path)
+    for n in range(5):
+        spool.enqueue(f"receipt {n}\n".encode(), document_id=str(n), kind="receipt")
+
+    def retry_all() -> None:
+        each = PrintSpool.beside_database(db_path)
+        for job in each.pending():
+            assert each.attempt(job, f"file:{paper}") is None
+
+    _race(3, retry_all)
+    assert paper.read_bytes() == b"".join(f"receipt {n}\n".encode() for n in range(5))
+
+
+_HOLDER = """
+import sys
+from pathlib import Path
+from feetui.printing.spool import PrintSpool
+with PrintSpool(Path(sys.argv[1]))._sending(5.0) as held:
+    print("held" if held else "not held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_another_process_sending_keeps_this_one_from_sending_the_same_job(
+    spool: PrintSpool, tmp_path: Path
+) -> None:
+    paper = tmp_path / "paper.bin"
+    job = spool.enqueue(b"receipt\n", document_id="pay-1", kind="receipt")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(spool.folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        failure = spool.attempt(job, f"file:{paper}", timeout=0.1)
+        assert failure is not None and failure.code == "printer_busy"
+        assert not paper.exists()
+        assert [(j.job_id, j.attempts) for j in spool.pending()] == [(job.job_id, 0)]
+    finally:
+        holder.communicate("\n", timeout=10)
+    assert spool.attempt(job, f"file:{paper}") is None
+    assert paper.read_bytes() == b"receipt\n"
+    assert spool.pending() == []
+
+
+def test_a_failure_counted_by_one_worker_is_not_lost_by_another(spool: PrintSpool) -> None:
+    job = spool.enqueue(b"receipt\n", document_id="pay-1", kind="receipt")
+    offline = _offline_uri()
+    assert spool.attempt(job, offline, TIMEOUT) is not None
+    assert spool.attempt(job, offline, TIMEOUT) is not None  # the caller's copy says 0 attempts
+    assert spool.pending()[0].attempts == 2
