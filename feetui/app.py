@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from feetui.db.connection import Database
     from feetui.services.auth import SignedInUser
     from feetui.services.container import Services
+    from feetui.services.scan_payments import ScanProgress
+    from feetui.sync.client import SyncClient
     from feetui.sync.service import SyncService
     from feetui.sync.status import SyncStatus
 
@@ -166,6 +168,7 @@ class FeeApp(TranslatedBindings, App[int]):
             self.sync_status = await standalone_status(self.settings.server, device_id)
             return
         self.sync = SyncService(target, self.clock, on_status=self._sync_reported)
+        await self._resume_scans()
         await self.sync.run()
 
     def _sync_reported(self, status: SyncStatus) -> None:
@@ -175,6 +178,44 @@ class FeeApp(TranslatedBindings, App[int]):
         """Something was just posted: push it now rather than at the next round."""
         if self.sync is not None:
             self.sync.nudge()
+
+    # ----------------------------------------------------------------- scanned payments
+
+    def scan_client(self) -> SyncClient | None:
+        """The client scanned payments go through (the sync service's), or None if not enrolled."""
+        return self.sync.client if self.sync is not None else None
+
+    def scan_refusal(self) -> FeeError | None:
+        """Why a scanned code cannot be charged through headquarters now, or None."""
+        from feetui.services.scan_payments import scanned_tender_refusal
+
+        if self.sync is None and self.sync_status is None:
+            return scanned_tender_refusal(None)
+        return scanned_tender_refusal(self.sync_status)
+
+    async def _resume_scans(self) -> None:
+        """Scans left unsettled by the last run (a crash, a lost connection) are followed again."""
+        from feetui.services.scan_payments import list_open_scans
+
+        for progress in await list_open_scans(self.services):
+            log.info("resuming scan %s (%s)", progress.payment_id, progress.state)
+            self.follow_scan_in_background(progress)
+
+    def follow_scan_in_background(self, progress: ScanProgress) -> None:
+        """Follow a scan until it settles, whatever screen is showing; say how it ended."""
+        self.run_worker(self._follow_scan(progress), group="scan-follow", exit_on_error=False)
+
+    async def _follow_scan(self, progress: ScanProgress) -> None:
+        from feetui.screens.scan_text import describe_scan
+        from feetui.services.scan_payments import follow_scan
+
+        client = self.scan_client()
+        if client is None:
+            return
+        settled = await follow_scan(self.services, client, progress)
+        if settled.posted:
+            self.nudge_sync()
+        self.notify(describe_scan(settled), severity="information", timeout=15)
 
     def on_mount(self) -> None:
         """Start at the sign-in screen, start syncing, and watch for an idle counter."""
@@ -352,7 +393,9 @@ class FeeApp(TranslatedBindings, App[int]):
 
         code = classify_scan(burst)
         if code is not None:
-            self.screen.post_message(PaymentCodeScanned(method=code.provider, masked=code.masked))
+            self.screen.post_message(
+                PaymentCodeScanned(method=code.provider, masked=code.masked, code=code)
+            )
             return True
         if getattr(self.screen, "ACCEPTS_PAYMENT_CODES", False) and looks_like_payment_code(burst):
             self.screen.post_message(ScanRejected(_(_NOT_A_CODE)))

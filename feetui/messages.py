@@ -7,9 +7,13 @@ the way Textual's own messages read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from feetui.core.paycode import PaymentCode
 
 
 @dataclass
@@ -40,14 +44,17 @@ class HelpRequested(Message):
 class PaymentCodeScanned(Message):
     """A digit burst ending in Enter was a WeChat/Alipay payment code, recognised by its content.
 
-    Only the method and the masked code travel on: the full code is dropped by the scanner
-    handler itself, so no screen, log or record can keep it (RELIABILITY R14).
+    The full code travels only inside a :class:`~feetui.core.paycode.PaymentCode`, whose ``repr``
+    and ``str`` are masked, so that the pay screen can hand it to headquarters for a scanned
+    payment; nothing stores or logs it (RELIABILITY R14).
     """
 
     method: str
     """``wechat`` or ``alipay``."""
     masked: str
     """The code with its middle hidden, safe to show and store."""
+    code: PaymentCode | None = field(default=None, repr=False)
+    """The code itself, for a scanned payment through headquarters; never stored."""
 
 
 @dataclass

@@ -3,8 +3,12 @@
 Everything owing is selected, oldest first. Space skips or takes back a line, A types a different
 amount (less pays part, more goes to the prepaid balance), and one key per tender opens its
 dialog: C cash, K card, W WeChat, Z Alipay (支付宝), B bank transfer, Y prepaid balance (余额).
-When the tenders cover the payment it is posted at once, so exact cash is C then Enter. Scanning a
-payer's WeChat/Alipay code here opens that tender.
+When the tenders cover the payment it is posted at once, so exact cash is C then Enter.
+
+Scanning a payer's WeChat/Alipay code here charges what is still to pay through headquarters
+(:mod:`feetui.services.scan_payments`): the state shows in words, Esc cancels while waiting, and
+a success is posted and its receipt printed at once. While the counter cannot reach headquarters
+the scan opens the typed-reference tender instead, with the reason.
 
 The payment's id is made when this screen opens and every post sends it, so Enter pressed twice,
 or a key that repeats, posts one payment (RELIABILITY R4): the ledger answers the second call with
@@ -12,6 +16,8 @@ the first payment.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,12 +28,23 @@ from textual.widgets import Footer, Label
 
 from feetui.core.errors import FeeError
 from feetui.core.money import Money
+from feetui.core.paycode import PaymentCode
 from feetui.i18n import N_, _, format_money, tr_error
 from feetui.messages import PaymentCodeScanned, ScanRejected
 from feetui.screens.base import FeeScreen
 from feetui.screens.dialogs.tender import TenderDialog
+from feetui.screens.scan_text import describe_scan
 from feetui.services.checkout import METHOD_LABELS, Checkout, TenderLine
-from feetui.services.counter import UnitCard, post_checkout
+from feetui.services.counter import UnitCard, post_checkout, scan_intent
+from feetui.services.scan_payments import (
+    SENDING,
+    ScanIntent,
+    ScanProgress,
+    cancel_scan,
+    follow_scan,
+    get_scan,
+    start_scan,
+)
 from feetui.widgets.bill_table import BillTable
 from feetui.widgets.money_input import MoneyInput
 from feetui.widgets.status_bar import StatusBar
@@ -52,6 +69,7 @@ class PayScreen(FeeScreen[None]):
         Binding("a", "amount", N_("Amount"), id="pay.amount"),
         Binding("backspace", "clear_tenders", N_("Clear tenders"), id="pay.clear"),
         Binding("enter", "confirm", N_("Confirm"), id="pay.confirm", priority=True),
+        Binding("escape", "cancel_scan", N_("Cancel scan"), id="pay.cancel_scan"),
         Binding("escape", "back", N_("Back"), id="pay.back"),
     ]
     AUTO_FOCUS = "#pay-lines"
@@ -62,6 +80,8 @@ class PayScreen(FeeScreen[None]):
         self.checkout = checkout
         self.payment_id = ""
         self.posting = False
+        self.scan: ScanProgress | None = None
+        """The scanned payment under way, if any (every other key waits for it)."""
 
     def compose(self) -> ComposeResult:
         """Unit line, bill table, figures, tenders, message, footer."""
@@ -83,6 +103,7 @@ class PayScreen(FeeScreen[None]):
         with Vertical(id="pay-tenders"):
             yield Label("", id="pay-tender-lines")
             yield Label("", id="pay-remaining", classes="big-amount")
+        yield Label("", id="pay-scan")
         yield Label("", id="pay-message", classes="field-error")
         yield Footer()
 
@@ -90,6 +111,13 @@ class PayScreen(FeeScreen[None]):
         """Make the payment's id (once) and show the figures."""
         self.payment_id = self.fee_app.services.ids.new_str()
         self.refresh_figures()
+        self.watch(self.app, "sync_status", self._show_scan_hint)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a scanned payment is under way only Esc (cancel) works; otherwise Esc is back."""
+        if self.scan is not None:
+            return action == "cancel_scan"
+        return action != "cancel_scan"
 
     # ----------------------------------------------------------------- showing
 
@@ -127,6 +155,20 @@ class PayScreen(FeeScreen[None]):
             return _("Paid in full. Change {change}").format(change=format_money(checkout.change))
         return _("Still to pay {amount}").format(amount=format_money(checkout.remaining))
 
+    def _show_scan_hint(self, _status: object = None) -> None:
+        """Say whether a scanned code will be charged through headquarters, or why not."""
+        if self.scan is not None:
+            return
+        refusal = self.fee_app.scan_refusal()
+        hint = (
+            tr_error(refusal)
+            if refusal is not None
+            else _("Scan the payer's WeChat/Alipay code to charge it through headquarters.")
+        )
+        label = self.query_one("#pay-scan", Label)
+        label.update(Content(hint))
+        label.set_class(refusal is not None, "-off")
+
     def say(self, text: str) -> None:
         """Show a message on the line above the footer (empty clears it)."""
         self.query_one("#pay-message", Label).update(Content(text))
@@ -154,6 +196,9 @@ class PayScreen(FeeScreen[None]):
 
     def _change(self, make: object) -> bool:
         """Apply a change to the checkout, or show why it cannot be made."""
+        if self.scan is not None:
+            self.say(_("A scanned payment is under way: wait for it, or press Esc to cancel it."))
+            return False
         try:
             checkout = make()  # type: ignore[operator]
         except FeeError as error:
@@ -168,9 +213,9 @@ class PayScreen(FeeScreen[None]):
         """Backspace: start the tenders over."""
         self._change(self.checkout.without_tenders)
 
-    def action_tender(self, method: str, masked_code: str = "") -> None:
+    def action_tender(self, method: str, masked_code: str = "", notice: str = "") -> None:
         """Open the dialog of one tender method for what is still to pay."""
-        if self.posting:
+        if self.posting or self.scan is not None:
             return
         checkout = self.checkout
         if checkout.payment.fen <= 0 or checkout.remaining.fen <= 0:
@@ -182,6 +227,7 @@ class PayScreen(FeeScreen[None]):
             ceiling=Money(self.fee_app.settings.amount_ceiling_fen),
             check=self._check_tender,
             masked_code=masked_code,
+            notice=notice,
         )
         self.app.push_screen(dialog, self._tender_added)
 
@@ -197,9 +243,119 @@ class PayScreen(FeeScreen[None]):
             self.confirm()
 
     def on_payment_code_scanned(self, message: PaymentCodeScanned) -> None:
-        """A payer's code scanned on this screen opens its tender with the code filled in."""
+        """A payer's code: charge it through headquarters, or (offline) open its typed tender."""
         message.stop()
-        self.action_tender(message.method, masked_code=message.masked)
+        if self.scan is not None or self.posting:
+            self.say(_("A scanned payment is under way: wait for it, or press Esc to cancel it."))
+            return
+        refusal = self.fee_app.scan_refusal()
+        if refusal is not None or message.code is None:
+            notice = tr_error(refusal) if refusal is not None else ""
+            self.action_tender(message.method, masked_code=message.masked, notice=notice)
+            return
+        self._start_scan(message.code)
+
+    # ----------------------------------------------------------------- scanned payment
+
+    def _start_scan(self, code: PaymentCode) -> None:
+        """Charge ``code`` for what is still to pay; the tenders already added go with it."""
+        checkout = self.checkout
+        if checkout.payment.fen <= 0 or checkout.remaining.fen <= 0:
+            self.say(_("Nothing is left to pay: select a line or type an amount."))
+            return
+        user = self.fee_app.user
+        assert user is not None  # the pay screen is reached only when signed in
+        intent = scan_intent(
+            checkout,
+            unit_id=self.card.unit_id,
+            cashier_id=user.id,
+            subject=_("Property fees {unit}").format(unit=self.card.code),
+        )
+        amount = checkout.remaining
+        self._show_scan(ScanProgress(self.payment_id, code.provider, amount, code.masked, SENDING))
+        self.say("")
+        self._run_scan(code, amount, intent)
+
+    @work(exclusive=True, group="scan")
+    async def _run_scan(self, code: PaymentCode, amount: Money, intent: ScanIntent) -> None:
+        """Send the scan, follow it until settled, then show the receipt or say why not."""
+        client = self.fee_app.scan_client()
+        svc = self.fee_app.services
+        try:
+            assert client is not None  # scan_refusal() said the counter is online
+            progress = await start_scan(
+                svc, client, payment_id=self.payment_id, code=code, amount=amount, intent=intent
+            )
+            self._show_scan(progress)
+            progress = await follow_scan(svc, client, progress, code=code, report=self._show_scan)
+        except FeeError as error:
+            await self._scan_failed(error)
+            return
+        self._scan_settled(progress)
+
+    async def _scan_failed(self, error: FeeError) -> None:
+        """The scan could not go on here: say why; an open one finishes in the background."""
+        try:
+            progress = await get_scan(self.fee_app.services, self.payment_id)
+        except FeeError:
+            progress = None  # refused before anything was recorded
+        if progress is not None and not progress.settled:
+            self.fee_app.follow_scan_in_background(progress)
+            self.payment_id = self.fee_app.services.ids.new_str()
+        self._end_scan(tr_error(error))
+
+    def _show_scan(self, progress: ScanProgress) -> None:
+        """Show where the scan stands, in words."""
+        self.scan = progress
+        label = self.query_one("#pay-scan", Label)
+        label.update(Content(describe_scan(progress)))
+        label.set_class(False, "-off")
+        self.refresh_bindings()
+
+    def _scan_settled(self, progress: ScanProgress) -> None:
+        """Paid: post done, show and print the receipt. Otherwise say why, ready for another try."""
+        from feetui.screens.receipt import ReceiptScreen
+
+        if progress.posted:
+            self.fee_app.nudge_sync()
+            self.app.switch_screen(ReceiptScreen(progress.payment_id, print_now=True))
+            return
+        # The id is spent at headquarters: another try is another payment.
+        self.payment_id = self.fee_app.services.ids.new_str()
+        self._end_scan(describe_scan(progress))
+
+    def _end_scan(self, text: str) -> None:
+        self.scan = None
+        self.refresh_bindings()
+        self._show_scan_hint()
+        self.say(text)
+
+    def action_cancel_scan(self) -> None:
+        """Esc while waiting: ask headquarters to cancel; again once asked: leave it running."""
+        scan = self.scan
+        if scan is None or scan.settled:
+            return
+        if scan.cancel_requested:
+            # Headquarters cannot confirm the cancel now: it carries on in the background (the
+            # shift cannot close until it ends) and this screen goes back.
+            self.fee_app.follow_scan_in_background(scan)
+            self.dismiss(None)
+            return
+        self._show_scan(replace(scan, cancel_requested=True))
+        self._send_cancel(scan.payment_id)
+
+    @work(exclusive=True, group="scan-cancel")
+    async def _send_cancel(self, payment_id: str) -> None:
+        client = self.fee_app.scan_client()
+        if client is None:
+            return
+        try:
+            progress = await cancel_scan(self.fee_app.services, client, payment_id)
+        except FeeError as error:
+            self.say(tr_error(error))
+            return
+        if self.scan is not None and not progress.settled:
+            self._show_scan(progress)
 
     def on_scan_rejected(self, message: ScanRejected) -> None:
         """A scanned code of the wrong shape: say so, change nothing."""

@@ -26,6 +26,7 @@ from feetui.services.checkout import Checkout, DueLine, TenderLine
 from feetui.services.container import Services
 from feetui.services.payments import take_payment
 from feetui.services.results import PaidTender, PostedPayment, ReceiptLine, TenderInput
+from feetui.services.scan_payments import ScanIntent, scan_subject
 from feetui.services.voids import PostedVoid
 
 RECENT_PAYMENTS = 20
@@ -194,6 +195,25 @@ async def post_checkout(
     )
 
 
+def scan_intent(checkout: Checkout, *, unit_id: str, cashier_id: str, subject: str) -> ScanIntent:
+    """What a scanned payment for the rest of ``checkout`` will post when it succeeds.
+
+    The scanned code pays what is still to pay; the tenders already added (a split) are posted
+    with it, the same mapping as :func:`post_checkout`.
+    """
+    selected = checkout.selected_lines()
+    partial = checkout.payment < checkout.selected_total
+    return ScanIntent(
+        unit_id=unit_id,
+        cashier_id=cashier_id,
+        charge_ids=tuple(line.line_id for line in selected),
+        amount_to_charges=checkout.payment if partial else None,
+        overpay_to_prepaid=checkout.prepaid_credit.fen > 0,
+        other_tenders=tuple(_tender_input(tender) for tender in checkout.tenders),
+        subject=scan_subject(subject),
+    )
+
+
 def _tender_input(tender: TenderLine) -> TenderInput:
     """One checkout tender as the ledger takes it (a scanned code only in its masked form)."""
     reference = " ".join(part for part in (tender.reference, tender.masked_code) if part)
@@ -262,6 +282,7 @@ __all__ = [
     "load_receipt",
     "load_unit",
     "post_checkout",
+    "scan_intent",
     "start_checkout",
     "void_slip_parts",
 ]

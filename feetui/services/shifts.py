@@ -39,6 +39,7 @@ from feetui.services.approval import get_active_user
 from feetui.services.container import Services
 from feetui.services.journal import append_journal
 from feetui.services.posting import posting, replay, require_amount
+from feetui.services.scan_payments import require_no_open_scan
 
 KIND = "shift_open"
 CLOSE_KIND = "shift_close"
@@ -345,10 +346,11 @@ async def preview_close(svc: Services, *, shift_id: str, counts: Mapping[str, in
 
     Raises:
         InputError: ``count_invalid``, ``shift_unknown``.
-        RuleError: ``shift_closed``.
+        RuleError: ``shift_closed``, ``scan_pending``.
     """
     counted = count_total(counts)
     await require_postable_shift(svc, shift_id)
+    await require_no_open_scan(svc)
     return ClosePreview(counted, await drawer_cash(shift_id), await _non_cash_totals(shift_id))
 
 
@@ -391,7 +393,8 @@ async def close_shift(
         InputError: ``count_invalid``, ``settlement_method_unknown``, ``amount_*``,
             ``text_too_long``, ``shift_unknown``.
         RuleError: ``shift_closed`` (a closed shift cannot be closed or reopened),
-            ``over_short_note_required``, ``expected_changed``.
+            ``over_short_note_required``, ``expected_changed``, ``scan_pending`` (a scanned
+            payment is still waiting for its result).
         PermissionError_: ``user_unknown``, ``notrequire_drawer_owner``.
         StorageError: the database refused.
     """
@@ -404,6 +407,7 @@ async def close_shift(
             return ClosedShift.from_payload(first)
         shift = await require_postable_shift(svc, shift_id)
         user = await require_drawer_owner(shift, closed_by)
+        await require_no_open_scan(svc)
         expected = (await drawer_cash(shift_id)).expected
         _check_close(expected, counted, text, expected_seen)
         recorded = await get_method_totals(shift_id)

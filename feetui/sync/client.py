@@ -32,9 +32,12 @@ from feetui.sync.protocol import (
     PullPage,
     PushRequest,
     PushResponse,
+    ScanRequest,
+    ScanState,
     parse_enroll_response,
     parse_pull_page,
     parse_push_response,
+    parse_scan_state,
 )
 
 log = logging.getLogger(__name__)
@@ -151,6 +154,25 @@ class SyncClient:
         query = {"cursor": str(cursor), "limit": str(limit)}
         data = await self._request("GET", "/pull", query=query)
         return _parsed(parse_pull_page, data, "pull")
+
+    async def scan_pay(self, request: ScanRequest) -> ScanState:
+        """``POST /pay/scan``: ask headquarters to charge a scanned payment code.
+
+        The body carries the full code; it is sent and forgotten, never logged (R14). Asking
+        again with the same payment id never charges twice: HQ answers the current state.
+        """
+        data = await self._request("POST", "/pay/scan", body=request.to_json())
+        return _parsed(parse_scan_state, data, "pay/scan")
+
+    async def scan_poll(self, payment_id: str) -> ScanState:
+        """``POST /pay/scan/{id}/poll``: where the scanned payment stands now."""
+        data = await self._request("POST", f"/pay/scan/{payment_id}/poll")
+        return _parsed(parse_scan_state, data, "pay/scan/poll")
+
+    async def scan_cancel(self, payment_id: str) -> ScanState:
+        """``POST /pay/scan/{id}/cancel``: ask headquarters to cancel (reverse) it."""
+        data = await self._request("POST", f"/pay/scan/{payment_id}/cancel")
+        return _parsed(parse_scan_state, data, "pay/scan/cancel")
 
     # --------------------------------------------------------------------------- transport
 

@@ -20,6 +20,7 @@ from feetui.db.models.handover import Handover, SettlementCheck
 from feetui.db.models.journal import JournalEntry, Outbox
 from feetui.db.models.payment import Allocation, Payment, PrepaidEntry, Refund, Tender, Void
 from feetui.db.models.receipt import ReceiptNumber, ReceiptSeries
+from feetui.db.models.scan import ScanPayment
 from feetui.db.models.search import SearchKey, SearchUnit, UnitBalance
 from feetui.db.models.shift import CashMovement, Shift, ShiftClose
 from feetui.db.models.site import Party, Site, Unit, Vehicle
@@ -48,6 +49,7 @@ __all__ = [
     "ReceiptNumber",
     "ReceiptSeries",
     "Refund",
+    "ScanPayment",
     "SearchKey",
     "SearchUnit",
     "SettlementCheck",

@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Digits, Footer, Input, Label
 
 from feetui.core.errors import FeeError, InputError
@@ -40,6 +41,7 @@ class TenderDialog(FeeModal[TenderLine | None]):
         ceiling: the largest amount a cashier may type.
         check: the pay screen's test of a tender against the payment.
         masked_code: a payment code already scanned on the pay screen (masked).
+        notice: why the code is not charged through headquarters (shown under the title).
     """
 
     ACCEPTS_PAYMENT_CODES = True
@@ -56,8 +58,10 @@ class TenderDialog(FeeModal[TenderLine | None]):
         ceiling: Money,
         check: TenderCheck,
         masked_code: str = "",
+        notice: str = "",
     ) -> None:
         super().__init__()
+        self.notice = notice
         self.method = method
         self.remaining = remaining
         self.ceiling = ceiling
@@ -68,6 +72,8 @@ class TenderDialog(FeeModal[TenderLine | None]):
         """The fields this method needs."""
         with Vertical(classes="dialog tender-dialog"):
             yield Label(_(METHOD_LABELS[self.method]), classes="dialog-title")
+            if self.notice:
+                yield Label(Content(self.notice), id="tender-notice", classes="field-error")
             yield Label(
                 _("Still to pay: {amount}").format(amount=format_money(self.remaining)),
                 id="tender-remaining",
