@@ -24,19 +24,22 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "feetui"
+SOURCES = (SOURCE, ROOT / "sync_server")
+"""The packages whose messages the catalogs hold (the server's command line reads them too)."""
 LOCALE = SOURCE / "locale"
 LANGS = ("zh_CN", "en_US")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def extract() -> Catalog:
-    """All message ids used in feetui/ (``_``, ``N_``, ``ngettext``)."""
+    """All message ids used in feetui/ and sync_server/ (``_``, ``N_``, ``ngettext``)."""
     catalog = Catalog(project="feetui", charset="utf-8")
     method_map = [("**.py", "python")]
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(SOURCE), method_map=method_map, keywords=KEYWORDS
-    ):
-        catalog.add(message)
+    for folder in SOURCES:
+        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            str(folder), method_map=method_map, keywords=KEYWORDS
+        ):
+            catalog.add(message)
     return catalog
 
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sync_server import __version__
+from sync_server.i18n import set_language
 from sync_server.settings import Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     adopt.add_argument(
         "--without-users", action="store_true", help="leave the counter's cashiers out"
     )
+    from sync_server import scanpay_cli
+
+    scanpay_cli.register(sub, _command)
     return parser
 
 
@@ -102,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tls_key": getattr(args, "tls_key", None),
     }
     settings = load_settings(overrides)
+    set_language(settings.language)
     if args.func is _serve:
         return _run_server(settings)
     return asyncio.run(_with_errors(args, settings))
@@ -124,6 +129,10 @@ async def _open(settings: Settings) -> Any:
     db = await connect(settings.db)
     await migrate(db, now=utc_now())
     return db
+
+
+open_database = _open
+"""Connect and migrate (for command modules beside this one)."""
 
 
 def _run_server(settings: Settings) -> int:

@@ -296,6 +296,10 @@ PATHS.update(
         f"{p.API_PREFIX}/reports/exceptions": _report(
             "Integrity alarms and business flags", _query("resolved", {"enum": ["true", "false"]})
         ),
+        f"{p.API_PREFIX}/reports/scanpay": _report(
+            "Scanned-code payments of a day against the providers' bills, differences listed",
+            _query("date", DATE, required=True),
+        ),
         "/metrics": {
             "get": {
                 "summary": "Prometheus counters",

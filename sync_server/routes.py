@@ -28,6 +28,7 @@ def setup_routes(app: web.Application) -> None:
         ("collection-rate", reports.collection_rate),
         ("arrears", reports.arrears),
         ("exceptions", reports.exceptions),
+        ("scanpay", reports.scanpay),
     ):
         name = "report_" + path.replace("-", "_")
         app.router.add_get(f"{p}/reports/{path}", handler, name=name, allow_head=False)

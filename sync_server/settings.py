@@ -42,6 +42,8 @@ class Settings:
     """A record whose business date is more than this many days before its arrival is late."""
     skew_minutes: int = 5
     """A record stamped this many minutes in the future, or behind its predecessor, flags skew."""
+    language: str = "zh_CN"
+    """Language of the command line's messages (``zh_CN`` or ``en_US``)."""
 
 
 _TYPES = {f.name: f.type for f in fields(Settings)}

@@ -12,7 +12,7 @@ from sync_server.errors import ApiError, bad_request, forbidden
 from sync_server.handlers.common import principal
 from sync_server.handlers.exports import FORMATS, render
 from sync_server.keys import DB
-from sync_server.services import reports
+from sync_server.services import reconcile, reports
 from sync_server.services.auth import require_user
 
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -94,4 +94,13 @@ async def exceptions(request: web.Request) -> web.StreamResponse:
     return await render(request, report)
 
 
-__all__ = ["arrears", "collection_rate", "daily", "exceptions"]
+async def scanpay(request: web.Request) -> web.StreamResponse:
+    """Scanned-code payments of a day against the providers' imported bills."""
+    _check_query(request.query, ("date",))
+    site_ids = await _site_ids(request)
+    day = _date(request.query, "date")
+    report = await reconcile.scanpay_report(request.app[DB], day=day, site_ids=site_ids)
+    return await render(request, report)
+
+
+__all__ = ["arrears", "collection_rate", "daily", "exceptions", "scanpay"]

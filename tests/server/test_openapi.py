@@ -72,6 +72,7 @@ async def test_real_traffic_matches_the_document(hq: Hq) -> None:
         ("/api/v1/reports/collection-rate", {"period": "2026-11"}),
         ("/api/v1/reports/arrears", {"as_of": "2026-11-30"}),
         ("/api/v1/reports/exceptions", {"resolved": "true"}),
+        ("/api/v1/reports/scanpay", {"date": "2026-11-23"}),
     ]:
         for fmt in ("json", "csv", "xlsx"):
             assert (await api.request("GET", path, params=params | {"format": fmt}, headers=user))[
