@@ -5,6 +5,7 @@
     sync-server scanpay add --site LJY --provider alipay --app-id 2021... \\
         --key-file app-private.pem --alipay-public-key-file alipay-public.txt
     sync-server scanpay list
+    sync-server scanpay sweep [--idle-s 120]     # e.g. from cron: payments a counter abandoned
     sync-server scanpay import-bill --site LJY --provider wechat bill-2026-11-23.csv
     sync-server scanpay report --date 2026-11-23 [--site LJY] [--format text|csv|json]
 
@@ -47,6 +48,8 @@ def register(sub: Any, command: Register) -> None:
     add.add_argument("--poll-ms", type=int, default=2000, help="counter's poll interval")
     add.add_argument("--timeout-s", type=float, default=10.0, help="deadline of one call")
     command(actions, "list", "list the configured merchant accounts", _list)
+    sweep = command(actions, "sweep", "finish payments whose counter stopped polling", _sweep)
+    sweep.add_argument("--idle-s", type=float, default=120.0, help="untouched for this long")
     bill = command(actions, "import-bill", "import a provider's daily bill file", _import_bill)
     bill.add_argument("--site", required=True, help="site code")
     bill.add_argument("--provider", required=True, choices=("wechat", "alipay"))
@@ -122,6 +125,27 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
             f"{row['gateway_url']}\t{row['time_limit_ms']}/{row['reverse_window_ms']}/"
             f"{row['poll_ms']}/{row['timeout_ms']} ms"
         )
+    return 0
+
+
+async def _sweep(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    import aiohttp
+
+    from sync_server.clock import utc_now
+    from sync_server.services.scanpay import ScanContext, provider_factory, sweep_scans
+
+    db = await _open(settings)
+    try:
+        async with aiohttp.ClientSession() as session:
+            context = ScanContext(db, utc_now, provider_factory(session), settings.timezone)
+            states = await sweep_scans(context, idle=timedelta(seconds=args.idle_s))
+    finally:
+        await db.close()
+    for state in states:
+        print(f"{state.payment_id}\t{state.provider}\t{state.state}\t{state.reason or ''}")
+    print(_("{count} unfinished scanned payment(s) swept").format(count=len(states)))
     return 0
 
 

@@ -278,6 +278,28 @@ async def _advance(
     return to_state(scan.row, merchant.poll_ms, ctx.clock())
 
 
+async def sweep_scans(ctx: ScanContext, *, idle: timedelta) -> list[ScanState]:
+    """Move on every unfinished payment no request has touched for ``idle``, as its counter's
+    poll would (for a counter that went away mid-payment; ``sync-server scanpay sweep``).
+
+    Returns:
+        The state of each payment swept.
+    """
+    cutoff = iso(ctx.clock() - idle)
+    async with ctx.db.transaction() as tx:
+        rows = await tx.fetch(
+            "SELECT payment_id, device_id, site_id FROM scan_payments"
+            " WHERE phase <> ? AND updated_at < ? ORDER BY created_at",
+            PHASE_DONE,
+            cutoff,
+        )
+    states = []
+    for row in rows:
+        device = Principal("device", device_id=row["device_id"], site_id=row["site_id"])
+        states.append(await _advance(ctx, row["payment_id"], device=device, cancel=False))
+    return states
+
+
 # --- the steps ----------------------------------------------------------------------------------
 
 
@@ -493,6 +515,7 @@ __all__ = [
     "poll_scan",
     "provider_factory",
     "start_scan",
+    "sweep_scans",
     "to_state",
     "unknown_payment",
 ]

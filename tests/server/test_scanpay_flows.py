@@ -215,3 +215,25 @@ async def test_cancelling_a_success_answers_the_success(scan: ScanKit, provider:
     status, after = await scan.cancel(state["payment_id"])
     assert (status, after) == (200, state)
     assert "reverse" not in _apis(scan, provider, state["payment_id"])
+
+
+async def test_a_payment_its_counter_abandoned_is_finished_by_the_sweep(
+    scan: ScanKit, provider: str
+) -> None:
+    from datetime import timedelta
+
+    from sync_server.keys import CLOCK, DB, SCAN_HTTP
+    from sync_server.services.scanpay import ScanContext, provider_factory, sweep_scans
+
+    abandoned = await _scan(scan, provider, "paying_then_timeout")
+    done = await _scan(scan, provider, "success")
+    app = scan.hq.client.app
+    context = ScanContext(app[DB], app[CLOCK], provider_factory(app[SCAN_HTTP]))
+    assert await sweep_scans(context, idle=timedelta(seconds=60)) == []
+    scan.hq.clock.advance(seconds=61)
+    states = await sweep_scans(context, idle=timedelta(seconds=60))
+    assert [(s.payment_id, s.state, s.reason) for s in states] == [
+        (abandoned["payment_id"], "cancelled", "timeout")
+    ]
+    assert _apis(scan, provider, abandoned["payment_id"])[-1] == "reverse"
+    assert _apis(scan, provider, done["payment_id"]) == ["pay"]

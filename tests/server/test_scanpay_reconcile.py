@@ -246,3 +246,5 @@ async def test_the_command_line_configures_imports_and_reports(
     assert "合计" in out and "支付机构" in out
     code, _, err = await run("scanpay", "report", "--date", "2026-11-31")
     assert code == 2 and "YYYY-MM-DD" in err
+    code, out, _ = await run("scanpay", "sweep")
+    assert code == 0 and "已处理 0 笔" in out
