@@ -398,12 +398,16 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 @contextmanager
 def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP unwind like Ctrl+C, so the server is stopped on the way out."""
+    """SIGTERM and SIGHUP unwind like Ctrl+C, so the server is stopped on the way out.
+
+    SIGINT is set too: a shell starts a background job with SIGINT ignored, and then Python
+    would never raise KeyboardInterrupt for it.
+    """
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
-    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
     previous = {n: signal.signal(getattr(signal, n), interrupt) for n in names}
     try:
         yield

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,6 +135,7 @@ async def push_outbox(
     clock: Clock,
     batch_size: int = MAX_BATCH,
     max_batches: int | None = None,
+    on_batch: Callable[[], Awaitable[None]] | None = None,
 ) -> PushReport:
     """Send the outbox in batches until it is empty, HQ stops acknowledging, or a conflict.
 
@@ -143,6 +145,8 @@ async def push_outbox(
         clock: stamps ``acked_at`` and ``last_push_at``.
         batch_size: records per request (at most the protocol's ``MAX_BATCH``).
         max_batches: stop after this many requests (``None``: until done).
+        on_batch: awaited after each batch HQ answered and the outbox was settled (the service
+            shows a long backlog draining).
 
     Returns:
         What was sent and what is left.
@@ -162,6 +166,8 @@ async def push_outbox(
         batches += 1
         tally.add(answer, len(records))
         alarm, rewound = await _settle(answer, device_id=device_id, now=clock.now())
+        if on_batch is not None:
+            await on_batch()
         if rewound and rewinds < MAX_REWINDS:
             # HQ lacks records we thought acknowledged (restored from a backup): they were
             # un-marked, so the next batch starts at HQ's acknowledgement.

@@ -22,6 +22,7 @@ from feetui.clock import Clock
 from feetui.db.models import Device, SyncState
 from feetui.sync.backoff import Backoff
 from feetui.sync.client import SyncClient, SyncError, Timeouts
+from feetui.sync.protocol import MAX_BATCH
 from feetui.sync.puller import PullReport, pull_changes
 from feetui.sync.pusher import PushReport, count_waiting, get_alarm, probe_ack, push_outbox
 from feetui.sync.status import SyncMode, SyncStatus
@@ -79,7 +80,9 @@ class SyncService:
         interval: seconds between rounds while all is well.
         backoff: waits after failures.
         timeouts: HTTP timeouts.
-        on_status: called with every new status (the app posts it to the badge).
+        on_status: called with every new status (the app posts it to the badge); while a
+            backlog of more than one batch drains, after each batch too.
+        batch_size: records per push request.
     """
 
     target: SyncTarget
@@ -88,9 +91,11 @@ class SyncService:
     backoff: Backoff = field(default_factory=Backoff)
     timeouts: Timeouts = field(default_factory=Timeouts)
     on_status: Callable[[SyncStatus], None] | None = None
+    batch_size: int = MAX_BATCH
     status: SyncStatus = field(default_factory=lambda: SyncStatus(SyncMode.STARTING))
     _client: SyncClient | None = None
     _wake: asyncio.Event | None = None
+    _batches: int = 0
 
     @property
     def client(self) -> SyncClient:
@@ -112,17 +117,37 @@ class SyncService:
         """
         device_id = self.target.device_id
         try:
-            pushed = await push_outbox(self.client, device_id=device_id, clock=self.clock)
+            pushed = await self._push()
             pulled = await pull_changes(self.client, device_id=device_id, clock=self.clock)
             if pulled.resnapshot and await probe_ack(
                 self.client, device_id=device_id, clock=self.clock
             ):
-                pushed = await push_outbox(self.client, device_id=device_id, clock=self.clock)
+                pushed = await self._push()
         except SyncError as error:
             await self._publish(error=error)
             raise
         await self._publish(success=True)
         return RoundReport(pushed, pulled)
+
+    async def _push(self) -> PushReport:
+        self._batches = 0
+        return await push_outbox(
+            self.client,
+            device_id=self.target.device_id,
+            clock=self.clock,
+            batch_size=self.batch_size,
+            on_batch=self._pushed_batch,
+        )
+
+    async def _pushed_batch(self) -> None:
+        """HQ took a batch of a longer backlog: show the queue going down while it drains.
+
+        A round that sends one batch publishes only its end; a long one shows every batch, the
+        last one's empty queue included (the pull that follows may take a while).
+        """
+        self._batches += 1
+        if self._batches > 1 or await count_waiting(self.target.device_id):
+            await self._publish(progress=True)
 
     def nudge(self) -> None:
         """Start the next round now (something was just posted)."""
@@ -152,15 +177,19 @@ class SyncService:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
 
-    async def _publish(self, *, success: bool = False, error: SyncError | None = None) -> None:
-        """Refresh the status from the store and tell the listener."""
+    async def _publish(
+        self, *, success: bool = False, progress: bool = False, error: SyncError | None = None
+    ) -> None:
+        """Refresh the status from the store and tell the listener (``progress``: HQ answered a
+        batch and the round goes on)."""
         alarm = await get_alarm()
         waiting = await count_waiting(self.target.device_id)
-        last = self.clock.now() if success else self.status.last_success
+        # HQ answering a batch is reaching it, as much as a whole round is.
+        last = self.clock.now() if success or progress else self.status.last_success
         if last is None:
             # After a restart the last success is the last pull that went through.
             last = (await SyncState.get(id=1)).last_pull_at
-        mode = self._mode(alarm, success, error)
+        mode = self._mode(alarm, success or progress, error)
         self.status = replace(
             self.status, mode=mode, waiting=waiting, last_success=last, alarm=alarm, error=error
         )

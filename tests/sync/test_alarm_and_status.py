@@ -11,7 +11,7 @@ from feetui.db.models import SyncState
 from feetui.sync.backoff import Backoff
 from feetui.sync.client import SyncClient, SyncError
 from feetui.sync.pusher import clear_alarm, count_waiting, get_alarm, push_outbox
-from feetui.sync.service import SyncMode, SyncService, SyncTarget, standalone_status
+from feetui.sync.service import SyncMode, SyncService, SyncStatus, SyncTarget, standalone_status
 from tests.sync.hq import free_port
 from tests.sync.journal import append_entries
 
@@ -83,6 +83,26 @@ async def test_service_status_goes_online_then_offline_then_online(
     finally:
         await service.close()
     assert seen == [SyncMode.ONLINE, SyncMode.OFFLINE, SyncMode.ONLINE]
+
+
+async def test_service_status_counts_a_long_backlog_down_batch_by_batch(
+    db, hq, enrolled, ids, clock
+) -> None:
+    seen: list[tuple[SyncMode, int]] = []
+
+    def follow(status: SyncStatus) -> None:
+        assert status.last_success == clock.now()  # HQ answering a batch is reaching it
+        seen.append((status.mode, status.waiting))
+
+    service = SyncService(enrolled, clock, batch_size=2, on_status=follow)
+    await append_entries(db.device_id, ids, 5)
+    try:
+        await service.sync_once()
+    finally:
+        await service.close()
+    # The badge follows the queue as HQ takes each batch, then the round's own status.
+    assert seen == [(SyncMode.ONLINE, n) for n in (3, 1, 0, 0)]
+    assert await hq.scalar("SELECT count(*) FROM journal") == 5
 
 
 async def test_service_status_says_alarm_while_the_alarm_stands(db, hq, enrolled, clock) -> None:
