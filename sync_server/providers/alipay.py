@@ -18,6 +18,7 @@ import base64
 import json
 import logging
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,8 +64,12 @@ class KeyError_(ValueError):
     """A key file that is not an RSA key."""
 
 
+@lru_cache(maxsize=16)
 def load_keys(private_text: str, public_text: str) -> tuple[rsa.RSAPrivateKey, rsa.RSAPublicKey]:
     """The app's private key (PEM) and Alipay's public key (PEM or bare base64).
+
+    Cached by the files' text: loading checks the RSA key, which costs tens of milliseconds, and
+    every request reads the files (a changed file is a new entry).
 
     Raises:
         KeyError_: either is not an RSA key.

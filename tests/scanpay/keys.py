@@ -25,9 +25,17 @@ def key_pair(name: str) -> tuple[str, str]:
     return private, public
 
 
+@cache
+def private_key(name: str) -> rsa.RSAPrivateKey:
+    """The loaded private key of :func:`key_pair` ``name`` (loading checks it: slow, so once)."""
+    key = serialization.load_pem_private_key(key_pair(name)[0].encode(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
 def bare_base64(public_pem: str) -> str:
     """A public key as Alipay's console shows it: base64 without the PEM armour."""
     return "".join(line for line in public_pem.splitlines() if not line.startswith("-----"))
 
 
-__all__ = ["bare_base64", "key_pair"]
+__all__ = ["bare_base64", "key_pair", "private_key"]

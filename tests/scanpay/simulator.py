@@ -57,7 +57,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from tests.scanpay.keys import bare_base64, key_pair
+from tests.scanpay.keys import bare_base64, key_pair, private_key
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SCENARIOS = (
@@ -157,10 +157,8 @@ class ProviderSimulator:
         self.port = 0
         self.app_private_pem, self.app_public_pem = key_pair("alipay-app")
         self.alipay_private_pem, self.alipay_public_pem = key_pair("alipay-platform")
-        self._alipay_key = serialization.load_pem_private_key(
-            self.alipay_private_pem.encode(), None
-        )
-        self._wrong_key = serialization.load_pem_private_key(key_pair("impostor")[0].encode(), None)
+        self._alipay_key = private_key("alipay-platform")
+        self._wrong_key = private_key("impostor")
         self._app_public = serialization.load_pem_public_key(self.app_public_pem.encode())
 
     # --- control -------------------------------------------------------------------------------
