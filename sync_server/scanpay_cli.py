@@ -249,6 +249,8 @@ def _print_text(report: Any) -> None:
             "amount_differs": _("amount differs"),
             "transaction_differs": _("transaction id differs"),
             "not_in_collections": _("not in collections"),
+            "voided_in_collections": _("voided at the counter, refund through the provider"),
+            "not_scanned_at_hq": _("in collections, never charged by HQ"),
         }[row["kind"]]
         order = row["out_trade_no"] or ""
         amounts = _("HQ {hq} · provider {provider} · collections {collections}").format(

@@ -11,8 +11,11 @@ amounts are set side by side, per order number (``out_trade_no``, derived from t
 The report has one ``total`` row per site and provider, then one row per difference:
 ``missing_at_provider`` (HQ says paid, the bill does not), ``missing_at_hq`` (the bill has money
 HQ never saw succeed), ``amount_differs``, ``transaction_differs``, and ``not_in_collections``
-(a success whose ledger payment has not arrived, or names another amount or reference). A day
-with payments but no imported bill gets a ``no_bill`` row instead of false differences.
+(a success whose ledger payment has not arrived, or names another amount or reference),
+``voided_in_collections`` (the counter voided the ledger payment of a scanned success: the payer
+is owed a refund through the provider) and ``not_scanned_at_hq`` (a ledger payment of the day
+with a wechat/alipay tender that HQ never charged, e.g. a reference typed by hand). A day with
+payments but no imported bill gets a ``no_bill`` row instead of false differences.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ class _Book:
     provider: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     provider_tx: dict[str, str] = field(default_factory=dict)
     has_bill: bool = False
+    unscanned: dict[str, int] = field(default_factory=dict)
+    """Ledger payments of the day with this provider's tender that HQ never charged."""
 
 
 async def scanpay_report(db: Database, *, day: date, site_ids: list[str]) -> Report:
@@ -68,9 +73,11 @@ async def scanpay_report(db: Database, *, day: date, site_ids: list[str]) -> Rep
         }
         books = await _books(tx, text, site_ids)
         ledger = await _ledger(tx, [p for b in books.values() for p in b.hq.values()])
+        await _unscanned(tx, text, site_ids, books)
+        voided = await _voided(tx, [p for b in books.values() for p in b.hq.values()])
     rows: list[dict[str, Any]] = []
     for (site_id, provider), book in sorted(books.items(), key=lambda i: (codes[i[0][0]], i[0][1])):
-        rows += _rows(codes[site_id], text, provider, book, ledger)
+        rows += _rows(codes[site_id], text, provider, book, ledger, voided)
     return Report("scanpay", {"date": text}, COLUMNS, rows)
 
 
@@ -122,8 +129,44 @@ async def _ledger(tx: Tx, payments: list[dict[str, Any]]) -> dict[str, tuple[int
     return found
 
 
+async def _unscanned(
+    tx: Tx, day: str, site_ids: list[str], books: dict[tuple[str, str], _Book]
+) -> None:
+    rows = await tx.fetch(
+        "SELECT record_id, site_id, method, CAST(sum(amount_fen) AS BIGINT) AS fen"
+        " FROM money_lines WHERE kind = 'payment' AND method IN ('wechat', 'alipay')"
+        f" AND business_date = ? AND site_id IN {_in(site_ids)}"
+        " GROUP BY record_id, site_id, method",
+        day,
+        *site_ids,
+    )
+    ids = sorted({row["record_id"] for row in rows})
+    scanned = {
+        row["payment_id"]
+        for row in await tx.fetch(
+            f"SELECT payment_id FROM scan_payments WHERE state = 'success' AND payment_id IN"
+            f" {_in(ids)}",
+            *ids,
+        )
+    }
+    for row in rows:
+        if row["record_id"] not in scanned:
+            books[(row["site_id"], row["method"])].unscanned[row["record_id"]] = int(row["fen"])
+
+
+async def _voided(tx: Tx, payments: list[dict[str, Any]]) -> set[str]:
+    ids = [p["payment_id"] for p in payments]
+    rows = await tx.fetch(f"SELECT payment_id FROM voids WHERE payment_id IN {_in(ids)}", *ids)
+    return {row["payment_id"] for row in rows}
+
+
 def _rows(
-    site: str, day: str, provider: str, book: _Book, ledger: dict[str, tuple[int, set[str]]]
+    site: str,
+    day: str,
+    provider: str,
+    book: _Book,
+    ledger: dict[str, tuple[int, set[str]]],
+    voided: set[str],
 ) -> list[dict[str, Any]]:
     base = {"site": site, "date": day, "provider": provider}
     hq_total = sum(int(p["amount_fen"]) for p in book.hq.values())
@@ -142,7 +185,28 @@ def _rows(
     out = [total]
     for order in sorted(set(book.hq) | {o for o, fen in book.provider.items() if fen}):
         out += _differences(base, order, book, ledger)
+        ours = book.hq.get(order)
+        if ours is not None and ours["payment_id"] in voided:
+            out.append(_voided_row(base, ours))
+    for payment_id, amount in sorted(book.unscanned.items()):
+        empty = dict.fromkeys(("out_trade_no", "transaction_id", "provider_fen"))
+        out.append(base | empty | {"kind": "not_scanned_at_hq", "payment_id": payment_id,
+                                   "hq_fen": 0, "collections_fen": amount,
+                                   "difference_fen": amount})  # fmt: skip
     return out
+
+
+def _voided_row(base: dict[str, Any], ours: dict[str, Any]) -> dict[str, Any]:
+    return base | {
+        "kind": "voided_in_collections",
+        "payment_id": ours["payment_id"],
+        "out_trade_no": ours["out_trade_no"],
+        "transaction_id": ours["transaction_id"],
+        "hq_fen": int(ours["amount_fen"]),
+        "provider_fen": None,
+        "collections_fen": 0,
+        "difference_fen": -int(ours["amount_fen"]),
+    }
 
 
 def _differences(

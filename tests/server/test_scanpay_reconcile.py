@@ -42,7 +42,7 @@ async def _paid(kit: ScanKit, provider: str, amount: int, scenario: str = "succe
     return states[-1]
 
 
-async def _push_ledger_payment(kit: ScanKit, state: dict[str, Any], provider: str) -> None:
+async def _push_ledger_payment(kit: ScanKit, state: dict[str, Any], provider: str) -> Any:
     """The counter's ledger payment of a scanned success: same id, reference = transaction."""
     device = kit.device
     device.seq += 1
@@ -56,7 +56,9 @@ async def _push_ledger_payment(kit: ScanKit, state: dict[str, Any], provider: st
                          record_id=state["payment_id"], kind="payment", payload=payload,
                          prev_hash=device.prev)  # fmt: skip
     device.prev = record.hash
+    device.made.append(record)
     await kit.hq.push(device, [record])
+    return record
 
 
 async def _report(kit: ScanKit, **params: str) -> dict[str, Any]:
@@ -79,10 +81,14 @@ async def test_the_report_lists_every_difference_with_the_bill_and_collections(
     other_amount = await _paid(scan, provider, 30_000)
     refunded = await _paid(scan, provider, 500, "bad_signature")
     forgotten = await _paid(scan, provider, 4_000)
+    voided = await _paid(scan, provider, 6_000)
     assert refunded["state"] == "failed"
     await _push_ledger_payment(scan, clean, provider)
     await _push_ledger_payment(scan, other_amount, provider)
     await _push_ledger_payment(scan, forgotten, provider)
+    payment = await _push_ledger_payment(scan, voided, provider)
+    typed = scan.device.payment(800, method=provider)  # a reference typed at the counter
+    await scan.hq.push(scan.device, [scan.device.void(payment), typed])
     sim.orders[out_trade_no(other_amount["payment_id"])].amount_fen = 30_001
     del sim.orders[out_trade_no(forgotten["payment_id"])]
     stranger = SimOrder("f" * 32, 777, "success", "280000******0000", "物业费", state="SUCCESS",
@@ -97,17 +103,21 @@ async def test_the_report_lists_every_difference_with_the_bill_and_collections(
     rows = [r for r in report["rows"] if r["provider"] == provider]
     total = rows[0]
     assert total["kind"] == "total"
-    assert total["hq_fen"] == 64_000
-    assert total["provider_fen"] == 10_000 + 20_000 + 30_001 + 777
-    assert total["difference_fen"] == total["provider_fen"] - 64_000
-    assert total["collections_fen"] == 10_000 + 30_000 + 4_000
-    found = sorted((r["kind"], r["out_trade_no"], r["difference_fen"]) for r in rows[1:])
+    assert total["hq_fen"] == 70_000
+    assert total["provider_fen"] == 10_000 + 20_000 + 30_001 + 777 + 6_000
+    assert total["difference_fen"] == total["provider_fen"] - 70_000
+    assert total["collections_fen"] == 10_000 + 30_000 + 4_000 + 6_000
+    found = sorted(
+        (r["kind"], r["out_trade_no"] or r["payment_id"], r["difference_fen"]) for r in rows[1:]
+    )
     assert found == sorted(
         [
             ("not_in_collections", out_trade_no(unpushed["payment_id"]), -20_000),
             ("amount_differs", out_trade_no(other_amount["payment_id"]), 1),
             ("missing_at_provider", out_trade_no(forgotten["payment_id"]), -4_000),
             ("missing_at_hq", "f" * 32, 777),
+            ("voided_in_collections", out_trade_no(voided["payment_id"]), -6_000),
+            ("not_scanned_at_hq", typed.record_id, 800),
         ]
     )
     other = [r for r in report["rows"] if r["provider"] != provider]
