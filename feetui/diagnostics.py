@@ -217,6 +217,35 @@ def _verify_printed(printed: bytes, rendered: bytes, doc, encoding: str) -> None
         )
 
 
+async def check_notice(settings: Settings, args: argparse.Namespace) -> str:
+    """Draw a demo reminder notice as an A4 PDF and write it (reportlab and its CID font data).
+
+    Nothing is read from the database: the notice is made up here. It goes to ``--notice`` when
+    given, otherwise to a temporary folder.
+    """
+    from feetui.core.money import Money
+    from feetui.core.notice import ReminderItem, ReminderSheet
+    from feetui.core.receipt import PrintLabels
+    from feetui.i18n import _
+    from feetui.printing.pdf_notice import CJK_FONT, render_notices, write_file
+
+    item = ReminderItem("物业费", "2026-10", Money(_DEMO_CHARGE_FEN), Money(0))
+    sheet = ReminderSheet(
+        company=settings.company_name, site="自检小区", notice_no="20261123-1-1-101",
+        issued_on="2026-11-23", as_of="2026-11-23", unit_code="1-1-101", owner="张三丰",
+        items=(item,), total=item.subtotal, labels=PrintLabels().translated(_),
+    )  # fmt: skip
+    data = render_notices([sheet])
+    if not data.startswith(b"%PDF-") or f"/{CJK_FONT}".encode() not in data:
+        raise IntegrityError_(
+            "self_check_notice_mismatch", N_("The demo reminder notice is not a PDF in Chinese.")
+        )
+    with tempfile.TemporaryDirectory(prefix="feetui-self-check-") as folder:
+        notice = getattr(args, "notice", None)
+        target = write_file(Path(notice) if notice else Path(folder) / "notice.pdf", data)
+    return f"{CJK_FONT} → {target} ({len(data)} bytes)"
+
+
 def _missing(what: str) -> IntegrityError_:
     return IntegrityError_(
         "self_check_missing", N_("{what} is missing from this installation."), what=what
@@ -228,7 +257,15 @@ CHECKS = (
     ("database", check_database),
     ("screens", check_screens),
     ("receipt", check_receipt),
+    ("notice", check_notice),
 )
 """The checks in the order they run: each later one relies on what the earlier ones loaded."""
 
-__all__ = ["CHECKS", "check_database", "check_receipt", "check_resources", "check_screens"]
+__all__ = [
+    "CHECKS",
+    "check_database",
+    "check_notice",
+    "check_receipt",
+    "check_resources",
+    "check_screens",
+]

@@ -1,11 +1,13 @@
 """Benchmark printing: render time per document and width, and how long a dead printer blocks.
 
-    PYTHONPATH=. python scripts/bench_printing.py [--rounds 200]
+    PYTHONPATH=. python scripts/bench_printing.py [--rounds 200] [--notices 1000]
 
 Prints p50/p99 of rendering each sample document (layout + ESC/POS bytes) at 32/42/48 columns,
 and the wall time of sending a receipt to a loopback printer that works, refuses the connection,
 stalls (accepts and never answers) or hangs up mid-job, with the default 2 s timeout. The promise
-checked: no failure blocks the print worker for more than about 2 s.
+checked: no failure blocks the print worker for more than about 2 s. Then the A4 PDF of
+reminder notices: the first one (reportlab's import included), and a file of ``--notices`` of them
+(three charges each), per notice and in all.
 """
 
 from __future__ import annotations
@@ -69,16 +71,34 @@ def bench_failures() -> None:
         print(f"  {mode:8} {seconds:6.3f}  {outcome}")
 
 
+def bench_pdf(count: int) -> None:
+    """Time drawing reminder notices as one A4 PDF."""
+    from feetui.printing.pdf_notice import render_notices
+    from tests.printing.test_pdf_notice import notice
+
+    start = time.perf_counter()
+    render_notices([notice("1-1-101", "张三丰", [22_375, 30_000, 4_500])])
+    print(f"first PDF notice, reportlab import included: {time.perf_counter() - start:.3f} s")
+    sheets = [notice(f"1-1-{n}", "张三丰", [22_375 + n, 30_000, 4_500]) for n in range(count)]
+    start = time.perf_counter()
+    data = render_notices(sheets)
+    seconds = time.perf_counter() - start
+    print(f"  {count} notices: {seconds:.2f} s, {seconds / count * 1000:.1f} ms each, "
+          f"{len(data) / 1e6:.2f} MB")  # fmt: skip
+
+
 def main() -> None:
-    """Run both benchmarks."""
+    """Run the benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--notices", type=int, default=1000)
     args = parser.parse_args()
     start = time.perf_counter()
     render_document(DOCUMENTS["receipt"](), PrintProfile())
     print(f"first render, python-escpos import included: {time.perf_counter() - start:.3f} s")
     bench_render(args.rounds)
     bench_failures()
+    bench_pdf(args.notices)
 
 
 if __name__ == "__main__":

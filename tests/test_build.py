@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from feetui import __version__
 
@@ -74,15 +75,24 @@ def wait_until_listening(process: subprocess.Popen[str], port: int, timeout: flo
 def check_counter(exe: Path, tmp: Path) -> None:
     """``--version``, ``demo-data`` and ``self-check`` of the built counter."""
     assert ok(run(exe, "--version", cwd=tmp)).strip() == f"feetui {__version__}"
-    db, receipt = tmp / "counter.sqlite3", tmp / "receipt.bin"
+    db, receipt, notice = tmp / "counter.sqlite3", tmp / "receipt.bin", tmp / "notice.pdf"
     demo = ok(run(exe, "--lang", "en_US", "demo-data", "--db", str(db), "--units", "50", cwd=tmp))
     assert "1001" in demo  # the demo cashier's code is printed
-    out = ok(run(exe, "self-check", "--db", str(db), "--receipt", str(receipt), cwd=tmp))
+    out = ok(
+        run(exe, "self-check", "--db", str(db), "--receipt", str(receipt), "--notice", str(notice),
+            cwd=tmp)
+    )  # fmt: skip
     assert "(binary)" in out
     assert f"{db}: " in out
     assert " 50 units" in out
     assert out.rstrip().endswith("OK")
     assert "壹佰贰拾叁元整".encode("gb18030") in receipt.read_bytes()
+    # The built counter draws reminder notices: reportlab and its CID font data came along.
+    (page,) = PdfReader(notice).pages
+    assert "催缴通知单" in page.extract_text() and "壹佰贰拾叁元整" in page.extract_text()
+    reminders = ok(run(exe, "report", "reminders", "--db", str(db), "--out", "n.pdf", cwd=tmp))
+    assert "n.pdf" in reminders
+    assert len(PdfReader(tmp / "n.pdf").pages) >= 1  # the demo community owes something
 
 
 def check_enrol_and_sync(counter: Path, server: Path, tmp: Path) -> None:

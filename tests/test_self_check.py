@@ -20,7 +20,7 @@ from feetui.diagnostics import check_database, check_resources
 @pytest.fixture
 def args() -> argparse.Namespace:
     """The parsed command line of a plain ``feetui self-check``."""
-    return argparse.Namespace(receipt=None)
+    return argparse.Namespace(receipt=None, notice=None)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_self_check_passes_prints_the_demo_receipt_and_leaves_the_counter_ledger
     assert code == 0, out
     assert out.rstrip().endswith("OK")
     assert set(lines(out).values()) == {"ok"}
-    assert list(lines(out)) == ["resources", "database", "screens", "receipt"]
+    assert list(lines(out)) == ["resources", "database", "screens", "receipt", "notice"]
     data = receipt.read_bytes()
     assert "壹佰贰拾叁元整".encode("gb18030") in data  # the demo payment's total in capitals
     assert b"\x1dV" in data[-8:]  # cut at the end
@@ -78,6 +78,7 @@ def test_self_check_reports_a_database_in_use_and_still_runs_the_other_checks(
         "database": "FAILED",
         "screens": "FAILED",
         "receipt": "ok",
+        "notice": "ok",
     }
     assert "database_in_use" in out
     assert "FAILED: database, screens" in out
@@ -122,3 +123,15 @@ async def test_database_check_migrates_a_new_file_and_counts_its_units(
     detail = await check_database(settings, args)
     assert detail.endswith(" 0 units")
     assert settings.resolved_db_path().is_file()
+
+
+def test_self_check_keeps_the_demo_notice_when_asked(
+    counter_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pypdf import PdfReader
+
+    notice = tmp_path / "notice.pdf"
+    assert main(["self-check", "--db", str(counter_db), "--notice", str(notice)]) == 0
+    assert lines(capsys.readouterr().out)["notice"] == "ok"
+    (page,) = PdfReader(notice).pages
+    assert "张三丰" in page.extract_text() and "壹佰贰拾叁元整" in page.extract_text()

@@ -9,8 +9,11 @@ front of a queue:
 * database: opens PATH as the app does (instance lock, durability PRAGMAs) and applies migrations;
 * screens: the sign-in and lookup screens rendered once, headless, at 80×24;
 * receipt: a demo payment taken on a scratch database in a temporary folder and its receipt
-  printed to a ``file:`` printer, then read back. The counter's own database never gets a demo
-  payment: posted records can never be removed, and they would reach headquarters' totals.
+  printed to a ``file:`` printer, then read back;
+* notice: a demo reminder notice drawn as an A4 PDF (reportlab, the STSong-Light CID font).
+
+The counter's own database never gets a demo payment: posted records can never be removed, and
+they would reach headquarters' totals.
 
 It prints one line per check and ``OK``, or what failed, and exits non-zero on any failure.
 """
@@ -39,11 +42,15 @@ def register(subparsers: Any) -> None:
         "self-check",
         help="check that this installation works (database, screens, printing)",
         description="Open the database and apply migrations, render the sign-in and lookup "
-        "screens headless, print a demo receipt to a file; print OK or what failed.",
+        "screens headless, print a demo receipt to a file, draw a demo reminder notice as a PDF; "
+        "print OK or what failed.",
     )
     add_global_options(parser)
     parser.add_argument(
         "--receipt", help="keep the demo receipt's ESC/POS bytes in this file (default: discard)"
+    )
+    parser.add_argument(
+        "--notice", help="keep the demo reminder notice (an A4 PDF) in this file (default: discard)"
     )
     parser.set_defaults(func=run)
 

@@ -26,6 +26,7 @@ import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ class _Page:
     first: bool
     last: bool
     rows: range
+    wording: tuple[str, ...]
+    """The sheet's wording as wrapped lines (drawn on its first page)."""
 
 
 def render_notices(sheets: Sequence[ReminderSheet], *, title: str = "") -> bytes:
@@ -95,9 +98,13 @@ def render_notices(sheets: Sequence[ReminderSheet], *, title: str = "") -> bytes
 
 
 def _register_fonts() -> None:
+    from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
+    # Binary streams, not ASCII85 text: a fifth smaller, and reportlab's pure-Python encoder was a
+    # tenth of the drawing time. Only feetui draws PDFs in this process.
+    rl_config.useA85 = 0
     if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
@@ -105,6 +112,7 @@ def _register_fonts() -> None:
 # ---------------------------------------------------------------- text in two fonts
 
 
+@lru_cache(maxsize=8192)
 def _is_latin(char: str) -> bool:
     """Whether Helvetica can set ``char`` (reportlab writes it in Windows-1252)."""
     try:
@@ -173,28 +181,36 @@ class _Pen:
         text = _clean(text)
         if self.width(text, size, bold) <= room:
             return text
-        while text and self.width(text + ELLIPSIS, size, bold) > room:
-            text = text[:-1]
-        return text + ELLIPSIS
+        room -= self.width(ELLIPSIS, size, bold)
+        kept, used = "", 0.0
+        for char in text:  # widths add up: neither font is kerned here
+            used += self.width(char, size, bold)
+            if used > room:
+                break
+            kept += char
+        return kept + ELLIPSIS
 
     def wrap(self, text: str, size: float, room: float) -> list[str]:
         """Break ``text`` into lines of at most ``room`` points; a newline starts a new line.
 
         Chinese breaks between any two characters; a Latin word moves to the next line whole.
+        Widths add up token by token, so a paragraph is measured once.
         """
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
-            line = ""
+            line, used = "", 0.0
             for token in _tokens(paragraph):
-                if line and self.width(line + token, size) > room:
+                width = self.width(token, size)
+                if line and used + width > room:
                     lines.append(line.rstrip())
-                    line = token.lstrip()
-                else:
-                    line += token
-                while self.width(line, size) > room:  # one word longer than a whole line
-                    cut = self.fit(line, size, room)[:-1] or line[:1]
+                    token = token.lstrip()
+                    line, used, width = "", 0.0, self.width(token, size)
+                while width > room:  # one word longer than a whole line
+                    cut = self.fit(token, size, room)[:-1] or token[:1]
                     lines.append(cut)
-                    line = line[len(cut) :]
+                    token = token[len(cut) :]
+                    width = self.width(token, size)
+                line, used = line + token, used + width
             lines.append(line.rstrip())
         return lines
 
@@ -228,11 +244,11 @@ def _contact(sheet: ReminderSheet) -> list[str]:
     return lines[:MAX_CONTACT_LINES]
 
 
-def _head_height(sheet: ReminderSheet, first: bool) -> float:
+def _head_height(sheet: ReminderSheet, wording: Sequence[str], first: bool) -> float:
     if not first:
         return 52.0
     site = 16.0 if sheet.site else 0.0
-    return 24.0 + site + 40.0 + 20.0 + 2 * 20.0 + 8.0 + len(_wording(sheet)) * BODY_LEADING + 10.0
+    return 24.0 + site + 40.0 + 20.0 + 2 * 20.0 + 8.0 + len(wording) * BODY_LEADING + 10.0
 
 
 def _tail_height(sheet: ReminderSheet) -> float:
@@ -243,11 +259,12 @@ def _tail_height(sheet: ReminderSheet) -> float:
 def _paginate(sheet: ReminderSheet) -> list[_Page]:
     """Which rows go on which page: as many as fit, the totals and the tail after the last."""
     room = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    wording = tuple(_wording(sheet))
     end = TOTAL_ROW + _tail_height(sheet)
     count, start, first = len(sheet.items), 0, True
     plan: list[tuple[bool, range]] = []
     while True:
-        space = room - _head_height(sheet, first) - TABLE_HEAD
+        space = room - _head_height(sheet, wording, first) - TABLE_HEAD
         left = count - start
         if left * ROW + end <= space:
             plan.append((first, range(start, count)))
@@ -257,13 +274,14 @@ def _paginate(sheet: ReminderSheet) -> list[_Page]:
             take -= 1
         plan.append((first, range(start, start + take)))
         start, first = start + take, False
-    return [_Page(sheet, f, i == len(plan) - 1, rows) for i, (f, rows) in enumerate(plan)]
+    last = len(plan) - 1
+    return [_Page(sheet, f, i == last, rows, wording) for i, (f, rows) in enumerate(plan)]
 
 
 def _draw_page(pen: _Pen, page: _Page, number: int, pages: int) -> None:
     sheet, lab = page.sheet, page.sheet.labels
     y = PAGE_HEIGHT - MARGIN_TOP
-    y = _draw_head(pen, sheet, y) if page.first else _draw_continued(pen, sheet, y)
+    y = _draw_head(pen, sheet, page.wording, y) if page.first else _draw_continued(pen, sheet, y)
     y = _draw_table(pen, sheet, page.rows, y, totals=page.last)
     if page.last:
         _draw_tail(pen, sheet, y)
@@ -272,7 +290,7 @@ def _draw_page(pen: _Pen, page: _Page, number: int, pages: int) -> None:
     pen.text(PAGE_WIDTH / 2, bottom, lab.page_of.format(page=number, pages=pages), 9, align="c")
 
 
-def _draw_head(pen: _Pen, sheet: ReminderSheet, y: float) -> float:
+def _draw_head(pen: _Pen, sheet: ReminderSheet, wording: Sequence[str], y: float) -> float:
     lab, centre, right = sheet.labels, PAGE_WIDTH / 2, PAGE_WIDTH - MARGIN_X
     y -= 16
     pen.text(centre, y, pen.fit(sheet.company, 16, WIDTH, True), 16, bold=True, align="c")
@@ -296,7 +314,7 @@ def _draw_head(pen: _Pen, sheet: ReminderSheet, y: float) -> float:
     y -= 20
     pen.text(MARGIN_X, y, _field(lab.as_of, sheet.as_of), 12)
     y -= 8
-    for line in _wording(sheet):
+    for line in wording:
         y -= BODY_LEADING
         pen.text(MARGIN_X, y, line, BODY_SIZE)
     return y - 10
