@@ -36,8 +36,11 @@ def real_clock() -> datetime:
     return datetime.now(UTC)
 
 
-def merchant_for(sim: ProviderSimulator, folder: Path, **times: int) -> Merchant:
-    """The merchant settings of a site's account at ``sim`` (key files written to ``folder``)."""
+def merchant_for(
+    sim: ProviderSimulator, folder: Path, sign_type: str = "", **times: int
+) -> Merchant:
+    """The merchant settings of a site's account at ``sim`` (key files written to ``folder``;
+    ``sign_type`` is WeChat's, MD5 by default)."""
     files = sim.merchant_files(folder / sim.kind)
     return Merchant(
         site_id="",
@@ -45,7 +48,7 @@ def merchant_for(sim: ProviderSimulator, folder: Path, **times: int) -> Merchant
         gateway_url=sim.url,
         app_id=sim.app_id,
         mch_id=sim.mch_id,
-        sign_type="MD5" if sim.kind == "wechat" else "RSA2",
+        sign_type=sign_type or ("MD5" if sim.kind == "wechat" else "RSA2"),
         **files,
         **(FAST_TIMES | times),
     )
@@ -90,7 +93,7 @@ class ScanHq(LiveHq):
         for sim in self.sims.values():
             await self.configure(sim)
 
-    async def configure(self, sim: ProviderSimulator, site: str = "S1", **times: int) -> None:
+    async def configure(self, sim: ProviderSimulator, site: str = "S1", **times: Any) -> None:
         """Point ``site``'s merchant of ``sim.kind`` at ``sim`` (through HQ's service)."""
         merchant = merchant_for(sim, self.folder / "keys", **(self.times | times))
         await add_merchant(self.db, merchant, site_code=site, now=self.clock())

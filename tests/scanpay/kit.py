@@ -67,7 +67,7 @@ class ScanKit:
             await self.configure(sim, **times)
         self.device = await self.hq.enroll()
 
-    async def configure(self, sim: ProviderSimulator, site: str = "S1", **times: int) -> None:
+    async def configure(self, sim: ProviderSimulator, site: str = "S1", **times: Any) -> None:
         """Point ``site``'s merchant of ``sim.kind`` at ``sim``."""
         merchant = merchant_for(sim, self.folder / "keys", **(SERVER_TEST_TIMES | times))
         await add_merchant(self.hq.db, merchant, site_code=site, now=self.hq.clock())

@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import contextvars
 import csv
 import hashlib
 import hmac
@@ -60,6 +61,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from tests.scanpay.keys import bare_base64, key_pair, private_key
 
 BEIJING = ZoneInfo("Asia/Shanghai")
+_SIGN_TYPE: contextvars.ContextVar[str] = contextvars.ContextVar("sign_type", default="MD5")
+"""The sign type of the WeChat request being answered (each request runs in its own task)."""
 SCENARIOS = (
     "success",
     "paying_then_success",
@@ -128,7 +131,6 @@ class ProviderSimulator:
         clock: when things are paid (default: the real clock); bills group by its Beijing date.
         paying_polls: queries answered "paying" before ``paying_then_success`` is paid.
         slow_s: how long ``slow`` makes the charge wait.
-        sign_type: WeChat ``MD5`` or ``HMAC-SHA256``.
     """
 
     def __init__(
@@ -138,7 +140,6 @@ class ProviderSimulator:
         clock: Callable[[], datetime] | None = None,
         paying_polls: int = 2,
         slow_s: float = 2.0,
-        sign_type: str = "MD5",
     ) -> None:
         if kind not in ("wechat", "alipay"):
             raise ValueError(kind)
@@ -146,7 +147,6 @@ class ProviderSimulator:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.paying_polls = paying_polls
         self.slow_s = slow_s
-        self.sign_type = sign_type
         self.orders: dict[str, SimOrder] = {}
         self.calls: list[SimCall] = []
         self.bad_requests = 0
@@ -314,7 +314,8 @@ class ProviderSimulator:
         base = {"return_code": "SUCCESS", "return_msg": "OK", "appid": WECHAT_APP_ID,
                 "mch_id": WECHAT_MCH_ID, "nonce_str": secrets.token_hex(8)}  # fmt: skip
         out = {**base, **params}
-        out["sign"] = self._wx_sign(out, "x" * 32 if bad else WECHAT_KEY, self.sign_type)
+        # WeChat signs its answer the way the request was signed.
+        out["sign"] = self._wx_sign(out, "x" * 32 if bad else WECHAT_KEY, _SIGN_TYPE.get())
         body = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in out.items())
         return web.Response(body=f"<xml>{body}</xml>".encode(), content_type="text/xml")
 
@@ -338,6 +339,7 @@ class ProviderSimulator:
         out_trade_no = params.get("out_trade_no", "")
         self.calls.append(SimCall(api, out_trade_no))
         sign_type = params.get("sign_type", "MD5")
+        _SIGN_TYPE.set(sign_type)
         if params.get("sign") != self._wx_sign(params, WECHAT_KEY, sign_type):
             self.bad_requests += 1
             return self._wx_fail("签名错误")

@@ -239,3 +239,11 @@ async def test_a_payment_its_counter_abandoned_is_finished_by_the_sweep(
     ]
     assert _apis(scan, provider, abandoned["payment_id"])[-1] == "reverse"
     assert _apis(scan, provider, done["payment_id"]) == ["pay"]
+
+
+async def test_wechat_answers_signed_with_hmac_sha256_are_verified(scan: ScanKit) -> None:
+    await scan.configure(scan.wechat, sign_type="HMAC-SHA256")
+    state = await _scan(scan, "wechat", "paying_then_success")
+    states = await scan.until_final(state)
+    assert states[-1]["state"] == "success"
+    assert scan.wechat.bad_requests == 0
