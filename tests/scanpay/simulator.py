@@ -27,6 +27,9 @@ What a code does is scripted: ``sim.script(auth_code, scenario)``; unscripted co
 taken: never more than once), ``sim.calls`` every call in order, and ``sim.settlement_bill(day)``
 gives the provider's bill file of a day (WeChat: the downloadbill CSV; Alipay: the zip holding
 the GBK 业务明细 CSV) for reconciliation tests. Only masked codes are kept.
+
+Why one file past 600 lines: both protocols and both bill formats are views of one order model
+(``SimOrder`` and its scenarios); split up, a scenario's behaviour would live in three files.
 """
 
 from __future__ import annotations
