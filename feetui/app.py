@@ -1,9 +1,12 @@
 """The counter app: :class:`FeeApp` and :func:`make_app`, the one factory of CLI, demo and tests.
 
-The app owns the store's lifetime. Tortoise keeps its state per asyncio context, so the database is
-opened in the task that then runs the app (``run_async`` for the CLI, ``run_test`` for Pilot
-tests) and closed in ``finally`` (../shared/STACK-NOTES.md). Screens reach the use cases through
-``app.services``; they never see the database.
+The app owns the store's lifetime. The sign-in screen comes first; the database is opened in the
+background once that first frame is up (Tortoise, the models and the migration check cost more
+than Textual's own start) and made the process's Tortoise context, so every widget's task finds
+it (docs/ARCHITECTURE.md, "Cold start"). Whatever queries awaits :meth:`FeeApp.wait_for_store`
+first (or runs after the sign-in, which did); when the database cannot be used (R2, R17, R18) the
+app exits with code 1 and ``run_async`` / ``run_test`` raise the refusal. Screens reach the use
+cases through ``app.services``; they never see the database.
 
 Two app-wide behaviours live here because they ignore which widget has the focus:
 
@@ -16,7 +19,9 @@ Two app-wide behaviours live here because they ignore which widget has the focus
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import importlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -59,6 +64,10 @@ log = logging.getLogger(__name__)
 
 # How often the idle lock looks at the last key press.
 _IDLE_CHECK_SECONDS = 15.0
+# Imported in a thread while the sign-in screen is up, so neither opening the database nor the
+# cashier's first Enter waits for them on the event loop.
+_STORE_MODULES = ("feetui.db.connection", "feetui.db.models", "feetui.services.container")
+_AFTER_START_MODULES = ("feetui.services.auth", "feetui.services.counter", "feetui.sync.service")
 _NOT_A_CODE = N_(
     "This is not a WeChat or Alipay payment code: ask the payer to refresh the code and scan again"
 )
@@ -108,6 +117,9 @@ class FeeApp(TranslatedBindings, App[int]):
         self.scan_buffer = ScanBuffer()
         self.last_key_at: datetime = clock.now()
         self.sync: SyncService | None = None
+        self.startup_error: FeeError | None = None
+        """Why the database could not be opened (the app then exits with code 1)."""
+        self._store_ready: asyncio.Future[Services] | None = None
 
     # ----------------------------------------------------------------- the store's lifetime
 
@@ -122,44 +134,122 @@ class FeeApp(TranslatedBindings, App[int]):
             raise RuntimeError("the store is not open: run the app through run_async or run_test")
         return self._services
 
-    @asynccontextmanager
-    async def _store(self) -> AsyncIterator[None]:
-        """Open the database in this task, build the services, and close it all afterwards."""
-        from feetui.db.connection import close_db, open_db
-        from feetui.services.container import Services
+    @property
+    def store_open(self) -> bool:
+        """True once the database is open and its checks have passed."""
+        return self._services is not None
 
-        path = self.settings.resolved_db_path()
-        self.database = await open_db(path, clock=self.clock, device_name=self.settings.device_name)
+    async def wait_for_store(self) -> Services:
+        """The services once the database is open; waits while it is being opened.
+
+        Every path that queries goes through here (or runs after the sign-in, which did), so no
+        query can reach a database whose durability checks have not passed.
+
+        Raises:
+            FeeError: the database could not be opened (the app is exiting with code 1).
+            RuntimeError: the app is not running.
+        """
+        if self._store_ready is None:
+            raise RuntimeError("the store is not open: run the app through run_async or run_test")
+        return await asyncio.shield(self._store_ready)
+
+    def _start_store(self) -> None:
+        """Open the database in an app worker, once the first frame is on the screen.
+
+        A refusal is handled inside; anything unexpected ends the app with its traceback, as it
+        did when the database was opened before the app ran.
+        """
+        self.run_worker(self._open_store(), name="open-store", group="store")
+
+    async def _open_store(self) -> None:
+        """Import the store in a thread, open it on this loop, then build the services.
+
+        The loop keeps serving keys meanwhile; a refusal (in use, not durable, storage error) is
+        kept in :attr:`startup_error` and ends the app with code 1 before any cashier action.
+        """
+        ready = self._store_ready
+        assert ready is not None
         try:
+            await asyncio.to_thread(_import_all, _STORE_MODULES)
+            from feetui.db.connection import open_db
+            from feetui.services.container import Services
+
+            self.database = await open_db(
+                self.settings.resolved_db_path(),
+                clock=self.clock,
+                device_name=self.settings.device_name,
+                process_wide=True,
+            )
             services = Services.build(self.settings, self.database, clock=self.clock)
             self._services = dataclasses.replace(services, ids=self.ids)
-            yield
-        finally:
+        except FeeError as error:
+            log.error("cannot open the database: %s", error.code)
+            self.startup_error = error
+            ready.set_exception(error)
+            self.exit(return_code=1)
+            return
+        except asyncio.CancelledError:
+            ready.cancel()
+            raise
+        except BaseException as error:
+            ready.set_exception(error)
+            raise
+        ready.set_result(self._services)
+        self.run_worker(self._run_sync(), group="sync", exclusive=True, exit_on_error=False)
+
+    async def _close_store(self) -> None:
+        """Stop syncing and close the database (after the app has stopped)."""
+        try:
             if self.sync is not None:
                 await self.sync.close()
+        finally:
             self._services = None
             database, self.database = self.database, None
-            await close_db(database)
+            if database is not None:
+                from feetui.db.connection import close_db
+
+                await close_db(database)
 
     async def run_async(self, **kwargs: Any) -> int | None:
-        """Open the store, run the app until it exits, close the store (CLI path)."""
-        async with self._store():
-            return await super().run_async(**kwargs)
+        """Run the app until it exits, then close the store (CLI path).
+
+        Raises:
+            FeeError: the database could not be opened (``return_code`` is 1).
+        """
+        try:
+            result = await super().run_async(**kwargs)
+        finally:
+            await self._close_store()
+        if self.startup_error is not None:
+            raise self.startup_error
+        return result
 
     @asynccontextmanager
     async def run_test(self, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
-        """Open the store, run the app headless under a Pilot, close the store (tests)."""
-        async with self._store(), super().run_test(**kwargs) as pilot:
-            yield pilot
+        """Run the app headless under a Pilot; hand the Pilot over once the database is open.
+
+        The database opens the way it does at the counter (after the first frame); tests then
+        start from an open store, as a cashier who signs in does.
+
+        Raises:
+            FeeError: the database could not be opened.
+        """
+        try:
+            async with super().run_test(**kwargs) as pilot:
+                await self.wait_for_store()
+                yield pilot
+        finally:
+            await self._close_store()
 
     # ----------------------------------------------------------------- screens
 
     async def _run_sync(self) -> None:
         """Sync until the app exits when enrolled; otherwise just say why it does not sync.
 
-        Runs as a worker started after the first screen, so the sync client's imports never
-        delay the sign-in screen.
+        Runs as a worker started once the database is open; the sync client (aiohttp) and the
+        modules the sign-in needs next are imported in a thread first, away from the event loop.
         """
+        await asyncio.to_thread(_import_all, _AFTER_START_MODULES)
         from feetui.sync.service import SyncService, find_target, standalone_status
 
         target = await find_target(self.settings.server)
@@ -218,11 +308,14 @@ class FeeApp(TranslatedBindings, App[int]):
         self.notify(describe_scan(settled), severity="information", timeout=15)
 
     def on_mount(self) -> None:
-        """Start at the sign-in screen, start syncing, and watch for an idle counter."""
+        """Start at the sign-in screen; open the database (then sync) once it is drawn; watch for
+        an idle counter."""
         from feetui.screens.sign_in import SignInScreen
 
+        self._store_ready = asyncio.get_running_loop().create_future()
+        self._store_ready.add_done_callback(_retrieved)
         self.push_screen(SignInScreen())
-        self.run_worker(self._run_sync(), group="sync", exclusive=True, exit_on_error=False)
+        self.call_after_refresh(self._start_store)
         if self.settings.idle_lock_minutes > 0:
             self.set_interval(_IDLE_CHECK_SECONDS, self.check_idle_lock)
 
@@ -428,6 +521,18 @@ class FeeApp(TranslatedBindings, App[int]):
         if self.clock.now() - self.last_key_at >= timedelta(minutes=minutes):
             log.info("idle lock after %s minutes", minutes)
             self.push_screen(LockScreen())
+
+
+def _import_all(names: Iterable[str]) -> None:
+    """Import ``names`` (run in a thread: the event loop keeps drawing and reading keys)."""
+    for name in names:
+        importlib.import_module(name)
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """Mark an opening's failure as seen (it is reported through ``startup_error``)."""
+    if not future.cancelled():
+        future.exception()
 
 
 def make_app(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from tortoise.context import TortoiseContext
+from tortoise.context import TortoiseContext, set_global_context
 from tortoise.migrations.executor import MigrationExecutor
 
 from feetui.clock import Clock, IdSource, SystemClock
@@ -128,11 +128,14 @@ async def open_db(
     device_name: str = "counter-1",
     lock: bool = True,
     extra_pragmas: dict[str, Any] | None = None,
+    process_wide: bool = False,
 ) -> Database:
     """Open (or create) the counter database at ``path`` and make it the current Tortoise context.
 
-    Call it in the task that later runs the app (Tortoise keeps its state per asyncio context) and
-    pair it with :func:`close_db` in ``finally``.
+    Tortoise keeps its state per asyncio context: call it in the task that later runs the work
+    and pair it with :func:`close_db` in ``finally``. With ``process_wide`` the context is also
+    Tortoise's global fallback once every check has passed, so tasks started *before* the open
+    (the app's widgets) reach it too; only one database can be open that way at a time.
 
     Args:
         path: the SQLite file.
@@ -143,6 +146,7 @@ async def open_db(
         device_name: name of the device row made with a new database.
         lock: take the instance lock (tests of the lock itself turn this off).
         extra_pragmas: more PRAGMAs (tests limit ``max_page_count`` or break ``synchronous``).
+        process_wide: make the open database Tortoise's global fallback context (the app).
 
     Returns:
         The open :class:`Database`.
@@ -171,6 +175,9 @@ async def open_db(
             clock = clock or SystemClock()
             ids = ids or IdSource(clock)
             device_id = await ensure_device(clock=clock, ids=ids, name=device_name)
+        if process_wide:
+            # Last, so nothing outside this task can query before the checks above held.
+            set_global_context(context)
     except BaseException:
         await _shut(context, instance)
         raise

@@ -1,4 +1,8 @@
-"""Signing in (code, then PIN) and the idle lock screen that only the same cashier's PIN opens."""
+"""Signing in (code, then PIN) and the idle lock screen that only the same cashier's PIN opens.
+
+This is the first screen: it imports nothing of the store, so it is drawn before the database is
+open. A PIN entered while the database is still opening waits for it (``FeeApp.wait_for_store``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from feetui.core.errors import FeeError
 from feetui.i18n import N_, _, tr_error
 from feetui.messages import SignedIn, SignOutRequested
 from feetui.screens.base import FeeModal, FeeScreen
-from feetui.services.auth import sign_in
 
 
 class SignInScreen(FeeScreen[None]):
@@ -50,8 +53,13 @@ class SignInScreen(FeeScreen[None]):
         """Check the code and PIN; tell the app, or say what is wrong."""
         message = self.query_one("#sign-in-message", Label)
         pin_input = self.query_one("#sign-in-pin", Input)
+        if not self.fee_app.store_open:
+            message.update(_("Opening the database…"))
         try:
-            user = await sign_in(self.fee_app.services, code=code, pin=pin)
+            services = await self.fee_app.wait_for_store()
+            from feetui.services.auth import sign_in
+
+            user = await sign_in(services, code=code, pin=pin)
         except FeeError as error:
             message.update(tr_error(error))
             pin_input.value = ""
@@ -92,6 +100,8 @@ class LockScreen(FeeModal[None]):
         if user is None:
             self.dismiss(None)
             return
+        from feetui.services.auth import sign_in
+
         try:
             await sign_in(self.fee_app.services, code=user.code, pin=pin)
         except FeeError as error:
