@@ -12,8 +12,10 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Protocol
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -108,6 +110,8 @@ def business_date(instant: datetime, tz: tzinfo) -> date:
 
 def zone(name: str = DEFAULT_TZ) -> ZoneInfo:
     """The named timezone (Asia/Shanghai unless configured)."""
+    from zoneinfo import ZoneInfo  # not at import: the sign-in screen never needs it
+
     return ZoneInfo(name)
 
 
