@@ -13,6 +13,7 @@ Call :func:`set_language` before importing screens: binding labels are read when
 
 from __future__ import annotations
 
+import contextlib
 import gettext as _gettext
 import io
 import os
@@ -74,7 +75,8 @@ def _write_cache(cached: Path, data: bytes) -> None:
             if old != cached:
                 old.unlink(missing_ok=True)
     except OSError:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def set_language(lang: str) -> None:
