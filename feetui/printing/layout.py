@@ -175,11 +175,21 @@ def _tenders(b: _Builder, tenders: tuple[TenderLine, ...], labels: PrintLabels) 
     for tender in tenders:
         b.money(tender.method, tender.amount)
         if tender.reference:
-            b.lines(labelled("  " + labels.reference, tender.reference, b.columns))
+            b.lines(_reference(labels.reference, tender.reference, b.columns))
         if tender.tendered is not None:
             b.money("  " + labels.tendered, tender.tendered)
         if tender.change is not None:
             b.money("  " + labels.change, tender.change)
+
+
+def _reference(label: str, reference: str, columns: int) -> list[str]:
+    """A tender's reference under its label. A provider's transaction id (28-32 characters) does
+    not fit beside the label on 58 mm paper: it then gets a line of its own, unbroken, so that it
+    can be read out or matched against the provider's bill."""
+    lines = labelled("  " + label, reference, columns)
+    if len(lines) == 1 or display_width(reference) > columns - 4:
+        return lines
+    return [*labelled("  " + label, "", columns), "    " + reference]
 
 
 def layout_receipt(doc: ReceiptDoc, columns: int) -> PrintLayout:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from feetui.i18n import _, format_money, tr_error
 from feetui.services.checkout import METHOD_LABELS
 from feetui.services.scan_payments import (
+    CANCELLED,
     OPEN_STATES,
     REASON_LABELS,
     STATE_LABELS,
@@ -40,8 +41,11 @@ def describe_scan(progress: ScanProgress) -> str:
     if progress.state in OPEN_STATES and progress.cancel_requested:
         text = _("Cancel requested: waiting for headquarters to confirm ...")
     else:
+        # HQ's reason for a cancel the cashier asked for is not the resident's doing.
+        asked = progress.cancel_requested and progress.state == CANCELLED
+        reason = "cashier_cancelled" if asked else progress.reason
         text = _(STATE_LABELS[progress.state]).format(
-            transaction=progress.transaction_id, reason=reason_words(progress.reason)
+            transaction=progress.transaction_id, reason=reason_words(reason)
         )
     if progress.error is not None and progress.state in OPEN_STATES:
         text += " " + _("Headquarters is not answering ({error}): still trying.").format(

@@ -379,12 +379,12 @@ async def follow_scan(
         code: the scanned code while it is in memory.
         report: hears every new progress (the pay screen shows it).
         sleep: how to wait (tests may pass a faster one).
-        backoff: waits after failures (capped at 10 s: a resident is standing there).
+        backoff: waits after failures (capped at 5 s: a resident is standing there).
 
     Returns:
         The settled progress.
     """
-    backoff = backoff or Backoff(base=1.0, cap=10.0)
+    backoff = backoff or Backoff(base=0.5, cap=5.0)
     while not progress.settled:
         if progress.error is None:
             backoff.reset()
