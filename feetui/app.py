@@ -14,7 +14,11 @@ Two app-wide behaviours live here because they ignore which widget has the focus
   burst whose *content* is a WeChat/Alipay payment code becomes a :class:`PaymentCodeScanned`
   message for the current screen instead of a key (RELIABILITY R20);
 * the idle lock: after ``settings.idle_lock_minutes`` without a key, the lock screen covers
-  everything until the same cashier types their PIN.
+  everything until the same cashier types their PIN;
+* the print queue: documents print in thread workers owned by the app (after the commit), the
+  app keeps :attr:`FeeApp.print_queue` (what waits in the spool and why) for every status bar,
+  says at start-up what the last session left waiting, and F5 on any screen sends the queue
+  again, oldest first.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from textual.widgets import Input
 from feetui.clock import Clock, IdSource, SystemClock
 from feetui.config import Settings
 from feetui.core.errors import FeeError, StorageError
-from feetui.i18n import N_, _, set_language, tr_error
+from feetui.i18n import N_, _, ngettext, set_language, tr_error
 from feetui.messages import (
     HelpRequested,
     PaymentCodeScanned,
@@ -53,6 +57,7 @@ from feetui.widgets.scan_buffer import ScanBuffer
 
 if TYPE_CHECKING:
     from feetui.db.connection import Database
+    from feetui.printing.spool import SpoolState
     from feetui.services.auth import SignedInUser
     from feetui.services.container import Services
     from feetui.services.scan_payments import ScanProgress
@@ -98,9 +103,13 @@ class FeeApp(TranslatedBindings, App[int]):
     sync_status: reactive[SyncStatus | None] = reactive(None)
     """How the counter stands with headquarters; every sync badge shows it."""
 
+    print_queue: reactive[SpoolState | None] = reactive(None)
+    """What waits in the print spool and why; every print-queue badge shows it."""
+
     CSS_PATH = "app.tcss"
     TITLE = "feetui"
     BINDINGS = [
+        Binding("f5", "retry_printing", N_("Print waiting"), id="app.retry_printing"),
         Binding("f1", "help", N_("Help"), id="app.help"),
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", show=False, priority=True),
@@ -120,6 +129,9 @@ class FeeApp(TranslatedBindings, App[int]):
         self.startup_error: FeeError | None = None
         """Why the database could not be opened (the app then exits with code 1)."""
         self._store_ready: asyncio.Future[Services] | None = None
+        # The last print of this session: None before any, "" after a success, else its code.
+        self._last_print_outcome: str | None = None
+        self._retrying = False
 
     # ----------------------------------------------------------------- the store's lifetime
 
@@ -196,6 +208,7 @@ class FeeApp(TranslatedBindings, App[int]):
             raise
         ready.set_result(self._services)
         self.run_worker(self._run_sync(), group="sync", exclusive=True, exit_on_error=False)
+        self.run_worker(self._read_print_queue, thread=True, group="print-queue")
 
     async def _close_store(self) -> None:
         """Stop syncing and close the database (after the app has stopped)."""
@@ -383,19 +396,96 @@ class FeeApp(TranslatedBindings, App[int]):
         )
         self.run_worker(partial(self._print_job, job, report), thread=True, group="print")
 
-    def retry_printing(self, report: Callable[[FeeError | None], None] | None = None) -> None:
-        """Send every document waiting in the print queue again, in a thread worker."""
+    def retry_printing(self, report: Callable[[FeeError | None], None] | None = None) -> bool:
+        """Send every document waiting in the print queue again, oldest first, in a thread worker.
+
+        Returns:
+            False when a retry is already running (nothing new is started; the spool's send lock
+            would keep a second one from printing anything twice anyway).
+        """
         from feetui.screens.documents import retry_pending
 
+        if self._retrying:
+            return False
+        self._retrying = True
         job = partial(retry_pending, self.settings)
-        self.run_worker(partial(self._print_job, job, report), thread=True, group="print")
+        self.run_worker(partial(self._print_job, job, report, True), thread=True, group="print")
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F5 is offered only while documents wait to print."""
+        if action == "retry_printing":
+            return self.print_queue is not None and self.print_queue.waiting > 0
+        return True
+
+    def action_retry_printing(self) -> None:
+        """F5, on any screen: print what waits in the queue, oldest first."""
+        waiting = self.print_queue.waiting if self.print_queue else 0
+        if self.retry_printing(report=self._queue_retried):
+            self.notify(
+                ngettext(
+                    "Printing {count} waiting document ...",
+                    "Printing {count} waiting documents ...",
+                    waiting,
+                ).format(count=waiting)
+            )
+        else:
+            self.notify(_("The waiting documents are being printed already."))
+
+    def _queue_retried(self, failure: FeeError | None) -> None:
+        if failure is None:
+            self.notify(_("Every waiting document is printed."))
+        else:
+            self.notify(
+                _("Still not printed: {reason}").format(reason=tr_error(failure)),
+                severity="error",
+                timeout=10,
+            )
+
+    def _read_print_queue(self) -> None:
+        """At start-up (thread): read the spool and say what the last session left waiting."""
+        state = self._spool_state()
+        self.call_from_thread(self._announce_print_queue, state)
+
+    def _announce_print_queue(self, state: SpoolState) -> None:
+        self.print_queue = state
+        self.refresh_bindings()
+        if state.waiting == 0:
+            return
+        from feetui.printing import PrintFailure
+
+        waiting = ngettext(
+            "{count} document from before is waiting to print.",
+            "{count} documents from before are waiting to print.",
+            state.waiting,
+        ).format(count=state.waiting)
+        if state.last_failure:
+            reason = tr_error(PrintFailure(state.last_failure, state.device))
+            waiting = f"{waiting} {reason}"
+        self.notify(
+            waiting + " " + _("F5 prints them (oldest first)."), severity="warning", timeout=15
+        )
+
+    def _spool_state(self) -> SpoolState:
+        """What waits in the spool now (blocking: called from thread workers)."""
+        from feetui.printing import PrintSpool, SpoolState
+
+        try:
+            spool = PrintSpool.beside_database(self.settings.resolved_db_path())
+            return spool.state(self.settings.printer, self._last_print_outcome)
+        except OSError as error:
+            log.error("print spool unreadable: %s", error)
+            return SpoolState(device=self.settings.printer)
 
     def _print_job(
         self,
         job: Callable[[], FeeError | None],
         report: Callable[[FeeError | None], None] | None,
+        retry: bool = False,
     ) -> None:
         """Run a blocking print job (thread) and hand its answer to the event loop."""
+        from feetui.printing import PrintFailure
+
         try:
             failure = job()
         except OSError as error:  # the spool folder cannot be written: say so, keep going
@@ -405,12 +495,29 @@ class FeeApp(TranslatedBindings, App[int]):
                 N_("The print queue folder cannot be written: {reason}"),
                 reason=str(error),
             )
-        self.call_from_thread(self._print_reported, failure, report)
+        if failure is None:
+            self._last_print_outcome = ""
+        elif isinstance(failure, PrintFailure):
+            self._last_print_outcome = failure.code
+        state = self._spool_state()
+        self.call_from_thread(self._print_reported, failure, report, state, retry)
 
     def _print_reported(
-        self, failure: FeeError | None, report: Callable[[FeeError | None], None] | None
+        self,
+        failure: FeeError | None,
+        report: Callable[[FeeError | None], None] | None,
+        state: SpoolState,
+        retry: bool,
     ) -> None:
-        if report is not None and getattr(report, "__self__", None) in self.screen_stack:
+        if retry:
+            self._retrying = False
+        self.print_queue = state
+        self.refresh_bindings()
+        # The screen that asked may be gone; a report bound to it (or a partial of one) is then
+        # not called and a failure becomes a notification instead.
+        target = report.func if isinstance(report, partial) else report
+        owner = getattr(target, "__self__", None)
+        if report is not None and (owner is self or owner in self.screen_stack):
             report(failure)
         elif failure is not None:
             self.notify(tr_error(failure), severity="error", timeout=10)

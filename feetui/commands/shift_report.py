@@ -3,13 +3,17 @@
 
     feetui report shift --id S20261123-01 [--format text|csv|xlsx] [--out FILE]
     feetui report daily --date 2026-11-23 [--counter] [--format text|csv|xlsx] [--out FILE]
+    feetui report daily --date 2026-11-23 --print [--printer URI]
 
 A shift is named by its number as printed (``S20261123-01``), its place in this counter's history
 (``--id 7``: the seventh shift ever opened here), or its record id (or a unique start of it, eight
 characters at least). The daily report covers every counter this one knows of unless
 ``--counter`` limits it to this one. xlsx needs ``--out``; text and csv go to stdout without it.
 The database is opened without the instance lock: a report only reads, and WAL lets it read while
-the counter app runs.
+the counter app runs. ``--print`` prints the daily report on the configured printer (or
+``--printer``) through the counter's print queue: a report the printer does not take waits there,
+and F5 in the app prints it later; the queue's send lock keeps the app and this command from
+printing one job twice.
 """
 
 from __future__ import annotations
@@ -47,6 +51,13 @@ def register_report(reports: Any) -> None:
     daily.add_argument(
         "--counter", action="store_true", help="this counter only (default: the whole site)"
     )
+    daily.add_argument(
+        "--print",
+        dest="print_it",
+        action="store_true",
+        help="print it on the receipt printer (the configured one, or --printer URI); "
+        "with --out the table is written too",
+    )
     for sub in (shift, daily):
         add_global_options(sub)
         sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
@@ -70,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         print(_("An Excel report needs --out FILE."), file=sys.stderr)
         return 1
     try:
+        if getattr(args, "print_it", False):
+            return _print_daily(settings, args)
         table = asyncio.run(_build(settings, args))
         _write(table, args.format, args.out)
     except FeeError as error:
@@ -93,6 +106,59 @@ async def _build(settings: Any, args: argparse.Namespace) -> Any:
         return await _daily_table(svc, args.day, this_counter=args.counter)
     finally:
         await close_db(database)
+
+
+def _print_daily(settings: Any, args: argparse.Namespace) -> int:
+    """Print the daily report through the spool; write the table too when ``--out`` is given.
+
+    Returns:
+        0 when the printer took it; 1 with the reason on stderr (the job waits in the queue).
+    """
+    from feetui.i18n import _, tr_error
+    from feetui.screens.documents import print_document
+
+    doc, table = asyncio.run(_daily_doc(settings, args.day, this_counter=args.counter))
+    if args.out:
+        _write(table, args.format, args.out)
+    failure = print_document(
+        doc, settings, document_id=f"daily-{doc.business_date}", kind="daily_report"
+    )
+    if failure is not None:
+        print(
+            _("The daily report was not printed: {reason} It waits in the print queue.").format(
+                reason=tr_error(failure)
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        _("Daily report of {date} sent to {printer}.").format(
+            date=doc.business_date, printer=settings.printer
+        )
+    )
+    return 0
+
+
+async def _daily_doc(settings: Any, day: str, *, this_counter: bool) -> tuple[Any, Any]:
+    """The printable daily report and its table, read in one go."""
+    from feetui.db.connection import close_db, open_db
+    from feetui.services.container import Services
+    from feetui.services.report_documents import daily_report_doc
+    from feetui.services.report_export import daily_table
+    from feetui.services.reports import build_daily_report
+
+    business_date = parse_date(day)
+    database = await open_db(settings.resolved_db_path(), create=False, lock=False)
+    try:
+        svc = Services.build(settings, database)
+        device_id = svc.device_id if this_counter else None
+        report = await build_daily_report(svc, business_date=business_date, device_id=device_id)
+    finally:
+        await close_db(database)
+    doc = daily_report_doc(
+        report, company=settings.company_name, tz=svc.tz, printed_at=svc.clock.now()
+    )
+    return doc, daily_table(report)
 
 
 async def _shift_table(svc: Any, ref: str) -> Any:

@@ -12,7 +12,13 @@ python-escpos is imported only when something is rendered or sent.
 
 from __future__ import annotations
 
-from feetui.printing.devices import FAILURE_CODES, PrintFailure, parse_uri, send
+from feetui.printing.devices import (
+    FAILURE_CODES,
+    SHORT_REASONS,
+    PrintFailure,
+    parse_uri,
+    send,
+)
 from feetui.printing.escpos_render import (
     PrintProfile,
     UnprintableTextError,
@@ -21,16 +27,18 @@ from feetui.printing.escpos_render import (
     render_receipt,
 )
 from feetui.printing.layout import PrinterTestPage, PrintLayout, layout_document, layout_test_page
-from feetui.printing.spool import PrintJob, PrintSpool
+from feetui.printing.spool import PrintJob, PrintSpool, SpoolState
 
 __all__ = [
     "FAILURE_CODES",
+    "SHORT_REASONS",
     "PrintFailure",
     "PrintJob",
     "PrintLayout",
     "PrintProfile",
     "PrintSpool",
     "PrinterTestPage",
+    "SpoolState",
     "UnprintableTextError",
     "layout_document",
     "layout_test_page",

@@ -60,6 +60,18 @@ _MESSAGES = {
 }
 
 
+# A few words per failure, for the status bar's print-queue badge (the full sentence is above).
+SHORT_REASONS = {
+    "printer_offline": N_("printer not answering"),
+    "printer_timeout": N_("printer stopped responding"),
+    "printer_not_found": N_("printer not found"),
+    "printer_write_failed": N_("sending broke off"),
+    "printer_out_of_paper": N_("out of paper"),
+    "printer_bad_uri": N_("printer setting wrong"),
+    "printer_busy": N_("printer busy"),
+}
+
+
 class PrintFailure(FeeError):
     """A document did not reach the paper; ``code`` says why (one of :data:`FAILURE_CODES`).
 
@@ -280,6 +292,7 @@ def _close(printer: Any) -> None:
 __all__ = [
     "DEFAULT_TIMEOUT",
     "FAILURE_CODES",
+    "SHORT_REASONS",
     "DeviceAddress",
     "PrintFailure",
     "parse_uri",

@@ -83,6 +83,23 @@ class PrintJob:
         return f"{self.sequence:012d}-{self.job_id}{_SUFFIX}"
 
 
+@dataclass(frozen=True, slots=True)
+class SpoolState:
+    """What waits in a spool, for the status bar: how many jobs and why the last one failed.
+
+    Attributes:
+        waiting: jobs not yet printed.
+        last_failure: the failure code to show (one of the printing ``FAILURE_CODES``), or empty.
+        device: the printer URI the failure is about.
+        oldest_kind: the kind of the job that prints next (empty when none waits).
+    """
+
+    waiting: int = 0
+    last_failure: str = ""
+    device: str = ""
+    oldest_kind: str = ""
+
+
 class PrintSpool:
     """The print queue in ``folder`` (created on first use).
 
@@ -132,6 +149,23 @@ class PrintSpool:
                 else:
                     jobs.append(job)
         return jobs
+
+    def state(self, device: str, last_failure: str | None = None) -> SpoolState:
+        """How many jobs wait, and why.
+
+        Args:
+            device: the printer URI the reason is about.
+            last_failure: the outcome of this session's last print: a failure code, or ``""``
+                after a success (no reason shown); ``None`` before any print, when the oldest
+                job's recorded reason is shown (retrying stops at the first job that fails, so
+                it carries the newest reason a spool remembers across a restart).
+        """
+        jobs = self.pending()
+        if not jobs:
+            return SpoolState(device=device)
+        if last_failure is None:
+            last_failure = next((job.last_failure for job in jobs if job.last_failure), "")
+        return SpoolState(len(jobs), last_failure, device, jobs[0].kind)
 
     def attempt(
         self, job: PrintJob, uri: str, timeout: float = DEFAULT_TIMEOUT
@@ -284,4 +318,4 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-__all__ = ["PrintJob", "PrintSpool"]
+__all__ = ["PrintJob", "PrintSpool", "SpoolState"]

@@ -10,17 +10,29 @@ job stays in the spool for a retry (the money is already posted either way).
 from __future__ import annotations
 
 import logging
-from datetime import tzinfo
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING
 
 from feetui.config import Settings
 from feetui.core.errors import FeeError
-from feetui.core.receipt import FeeLine, PrintLabels, ReceiptDoc, VoidSlipDoc, verification_code
+from feetui.core.receipt import (
+    DailyReportDoc,
+    FeeLine,
+    PrintLabels,
+    ReceiptDoc,
+    ShiftReportDoc,
+    VoidSlipDoc,
+    verification_code,
+)
 from feetui.core.receipt import TenderLine as PrintedTender
 from feetui.i18n import N_, _, format_datetime
 from feetui.services.checkout import METHOD_LABELS
 from feetui.services.counter import ReceiptView, void_slip_parts
 from feetui.services.results import PaidTender, ReceiptLine
 from feetui.services.voids import PostedVoid
+
+if TYPE_CHECKING:
+    from feetui.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +119,26 @@ def void_slip_doc(void: PostedVoid, site_name: str, settings: Settings, tz: tzin
     )
 
 
+async def daily_report_for(svc: Services) -> tuple[DailyReportDoc, date]:
+    """Today's daily report (the counter's business date, every counter it knows of), to print.
+
+    Raises:
+        StorageError: the database could not be read.
+    """
+    from feetui.services.counter import counter_today
+    from feetui.services.report_documents import daily_report_doc
+    from feetui.services.reports import build_daily_report
+
+    day = await counter_today(svc)
+    report = await build_daily_report(svc, business_date=day)
+    doc = daily_report_doc(
+        report, company=svc.settings.company_name, tz=svc.tz, printed_at=svc.clock.now()
+    )
+    return doc, day
+
+
 def print_document(
-    doc: ReceiptDoc | VoidSlipDoc,
+    doc: ReceiptDoc | VoidSlipDoc | ShiftReportDoc | DailyReportDoc,
     settings: Settings,
     *,
     document_id: str,
@@ -148,13 +178,6 @@ def retry_pending(settings: Settings) -> FeeError | None:
     return None
 
 
-def pending_jobs(settings: Settings) -> int:
-    """How many documents wait in the spool."""
-    from feetui.printing import PrintSpool
-
-    return len(PrintSpool.beside_database(settings.resolved_db_path()).pending())
-
-
 def layout_text(doc: ReceiptDoc | VoidSlipDoc, columns: int) -> list[str]:
     """The document's lines as the paper shows them, for the screen."""
     from feetui.printing import layout_document
@@ -163,8 +186,8 @@ def layout_text(doc: ReceiptDoc | VoidSlipDoc, columns: int) -> list[str]:
 
 
 __all__ = [
+    "daily_report_for",
     "layout_text",
-    "pending_jobs",
     "print_document",
     "receipt_doc",
     "retry_pending",

@@ -1,12 +1,15 @@
 """A receipt as it was printed: print it (after the commit), reprint a copy, or void the payment.
 
 Right after a payment this screen prints the receipt in a thread worker: the payment is already
-posted, so a printer that fails only changes what this screen says (the reason, and F to retry).
+posted, so a printer that fails only changes what this screen says (the reason, and F to retry:
+the same queue retry as F5 on every screen).
 R prints a copy marked 重打 with its number (each copy is recorded); V voids the payment with a
 reason and a supervisor's code and PIN, then prints the void slip.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,6 +29,9 @@ from feetui.services.counter import ReceiptView, load_receipt
 from feetui.services.reprints import record_reprint
 from feetui.services.voids import PostedVoid, void_payment
 from feetui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from feetui.printing.spool import SpoolState
 
 
 class ReceiptScreen(FeeScreen[None]):
@@ -71,7 +77,13 @@ class ReceiptScreen(FeeScreen[None]):
         """Load the payment; print the original if this screen follows the posting."""
         # The paper as wide as the printer's, plus the frame and the scroll bar.
         self.query_one("#receipt-paper").styles.width = self.fee_app.settings.printer_columns + 4
+        self.watch(self.fee_app, "print_queue", self._queue_changed, init=False)
         self._load(print_original=self.print_now)
+
+    def _queue_changed(self, state: SpoolState | None) -> None:
+        """F5 (or another screen) emptied the queue: what failed here has printed now."""
+        if self.print_failed and state is not None and state.waiting == 0:
+            self._printed(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Void only what is not void; retry only after a failed print."""
@@ -143,9 +155,11 @@ class ReceiptScreen(FeeScreen[None]):
         self.refresh_bindings()
 
     def action_retry(self) -> None:
-        """F: send the documents waiting in the print queue again."""
-        self.query_one("#receipt-print-status", Label).update(_("Printing ..."))
-        self.fee_app.retry_printing(report=self._printed)
+        """F: send the documents waiting in the print queue again (the same path as F5)."""
+        if self.fee_app.retry_printing(report=self._printed):
+            self.query_one("#receipt-print-status", Label).update(_("Printing ..."))
+        else:
+            self.say(_("The waiting documents are being printed already."))
 
     def action_reprint(self) -> None:
         """R: print a copy, marked and numbered."""

@@ -277,9 +277,10 @@ class ShiftCloseScreen(FeeScreen[None]):
     def _printed(self, failure: FeeError | None) -> None:
         if failure is not None:
             self._say(
-                _("The shift is closed, but the slip was not printed: {reason}").format(
-                    reason=tr_error(failure)
-                )
+                _(
+                    "The shift is closed, but the slip was not printed: {reason} "
+                    "It waits in the print queue: F5 prints it."
+                ).format(reason=tr_error(failure))
             )
 
     def action_sign_out(self) -> None:

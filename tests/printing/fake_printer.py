@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 STATUS = b"\x10\x04\x04"
@@ -21,12 +22,21 @@ LIFETIME = 5.0  # no connection of the fake lives longer than this
 @dataclass
 class FakePrinter:
     """Modes: ``ok``, ``paper_out``, ``stall`` (accepts, never reads or answers),
-    ``drop`` (answers the first status, reads ``drop_after`` bytes more, then hangs up)."""
+    ``drop`` (answers the first status, reads ``drop_after`` bytes more, then hangs up).
+
+    ``mode`` may change while the fake runs (a stalled printer that comes back): each new
+    connection reads it. ``received`` holds the last connection's bytes (status queries left out),
+    ``payloads`` every connection's, in order. ``on_first_bytes`` runs on the fake's thread when a
+    connection's first bytes arrive, before anything is answered (the R2 check looks at the
+    database from there).
+    """
 
     mode: str = "ok"
     drop_after: int = 64
     received: bytearray = field(default_factory=bytearray)
     connections: int = 0
+    payloads: list[bytes] = field(default_factory=list)
+    on_first_bytes: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self._server = socket.create_server(("127.0.0.1", 0))
@@ -70,6 +80,12 @@ class FakePrinter:
 
     def _talk(self, conn: socket.socket) -> None:
         buffer = bytearray()
+        try:
+            self._converse(conn, buffer)
+        finally:
+            self.payloads.append(bytes(buffer.replace(STATUS, b"")))
+
+    def _converse(self, conn: socket.socket, buffer: bytearray) -> None:
         answered = 0
         waited = 0.0
         while waited < LIFETIME:
@@ -83,6 +99,8 @@ class FakePrinter:
                 continue
             if not chunk:
                 return
+            if not buffer and self.on_first_bytes is not None:
+                self.on_first_bytes()
             buffer += chunk
             if self.mode == "drop" and answered and len(buffer) > self.drop_after:
                 # Hang up with a reset, as a printer losing power mid-job does.

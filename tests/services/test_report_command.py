@@ -116,3 +116,65 @@ def test_report_on_a_missing_database_says_so(tmp_path: Path) -> None:
     result = _feetui(tmp_path / "none.sqlite3", "report", "daily", "--date", "2026-11-23")
     assert result.returncode == 1
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def _copy(day_db: Path, folder: Path) -> Path:
+    """A database of its own, so the print queue beside it is this test's alone."""
+    import shutil
+
+    path = folder / "counter.sqlite3"
+    shutil.copyfile(day_db, path)
+    return path
+
+
+def test_report_daily_print_sends_the_daily_report_through_the_queue(
+    day_db: Path, tmp_path: Path
+) -> None:
+    from feetui.printing import PrintSpool
+    from tests.printing.escpos_decoder import decode
+
+    db, paper = _copy(day_db, tmp_path), tmp_path / "paper.bin"
+    result = _feetui(
+        db, "report", "daily", "--date", "2026-11-23", "--print", "--printer", f"file:{paper}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(paper) in result.stdout
+    texts = [" ".join(line.split()) for line in decode(paper.read_bytes()).texts()]
+    assert "收费日报表" in texts
+    assert any(line.startswith("2026-11-23") or "2026-11-23" in line for line in texts)
+    assert any("670.00" in line for line in texts)
+    assert PrintSpool.beside_database(db).pending() == []
+
+
+def test_report_daily_print_to_a_dead_printer_says_why_and_keeps_the_job(
+    day_db: Path, tmp_path: Path
+) -> None:
+    import socket
+
+    from feetui.printing import PrintSpool
+
+    db = _copy(day_db, tmp_path)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        dead = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    result = _feetui(
+        db, "report", "daily", "--date", "2026-11-23", "--print", "--printer", dead, lang="en_US"
+    )
+    assert result.returncode == 1
+    assert "does not answer" in result.stderr and "waits in the print queue" in result.stderr
+    jobs = PrintSpool.beside_database(db).pending()
+    assert [(job.kind, job.document_id, job.last_failure) for job in jobs] == [
+        ("daily_report", "daily-2026-11-23", "printer_offline")
+    ]
+
+
+def test_report_daily_print_with_a_bad_date_prints_nothing(day_db: Path, tmp_path: Path) -> None:
+    from feetui.printing import PrintSpool
+
+    db, paper = _copy(day_db, tmp_path), tmp_path / "paper.bin"
+    result = _feetui(
+        db, "report", "daily", "--date", "2026-11-31", "--print", "--printer", f"file:{paper}"
+    )
+    assert result.returncode == 1
+    assert "2026-11-31" in result.stderr
+    assert not paper.exists()
+    assert PrintSpool.beside_database(db).pending() == []

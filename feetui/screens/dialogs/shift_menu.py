@@ -1,8 +1,10 @@
-"""The shift menu (F8 on the lookup): cash in and out, the expected cash, closing the shift.
+"""The shift menu (F8 on the lookup): cash in and out, the expected cash, today's daily report,
+closing the shift.
 
 One key each. The menu knows the open shift; cash movements open their dialog in its place, the
 close replaces it with the close screen. The expected cash is shown right here, unless the
-counter's settings hide it until the close.
+counter's settings hide it until the close. R prints the daily report (收费日报表) of the
+counter's business date through the print queue, like every document.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from feetui.services.shifts import get_drawer_cash
 
 
 class ShiftMenu(FeeModal[None]):
-    """Keys: i pay-in, o pay-out, d bank deposit, e expected cash, c close the shift."""
+    """Keys: i pay-in, o pay-out, d bank deposit, e expected cash, r daily report, c close."""
 
     BINDINGS = [
         Binding("i", "movement('pay_in')", N_("Pay-in"), id="shift_menu.pay_in"),
         Binding("o", "movement('pay_out')", N_("Pay-out"), id="shift_menu.pay_out"),
         Binding("d", "movement('deposit')", N_("Bank deposit"), id="shift_menu.deposit"),
         Binding("e", "expected", N_("Expected cash"), id="shift_menu.expected"),
+        Binding("r", "daily_report", N_("Daily report"), id="shift_menu.daily_report"),
         Binding("c", "close_shift", N_("Close shift"), id="shift_menu.close"),
         Binding("escape", "cancel", N_("Back"), id="shift_menu.cancel"),
     ]
@@ -50,6 +53,7 @@ class ShiftMenu(FeeModal[None]):
                 ("o", _("Pay cash out of the drawer")),
                 ("d", _("Bank deposit")),
                 ("e", _("Show the expected cash")),
+                ("r", _("Print today's daily report")),
                 ("c", _("Close the shift (count the cash)")),
             ):
                 yield Label(Content(f"{key}  {words}"))
@@ -106,6 +110,35 @@ class ShiftMenu(FeeModal[None]):
             self._say(tr_error(error))
             return
         self._say(_("Expected cash now: {amount}").format(amount=format_money(drawer.expected)))
+
+    @work(exclusive=True, group="shift-menu")
+    async def action_daily_report(self) -> None:
+        """Build today's daily report (the whole site as this counter knows it) and print it."""
+        from feetui.screens.documents import daily_report_for
+
+        try:
+            doc, day = await daily_report_for(self.fee_app.services)
+        except FeeError as error:
+            self._say(tr_error(error))
+            return
+        self._say(_("Printing the daily report of {date} ...").format(date=day.isoformat()))
+        self.fee_app.print_document(
+            doc,
+            document_id=f"daily-{day.isoformat()}",
+            kind="daily_report",
+            copy_count=0,
+            report=partial(self._report_printed, day.isoformat()),
+        )
+
+    def _report_printed(self, day: str, failure: FeeError | None) -> None:
+        if failure is None:
+            self._say(_("The daily report of {date} is printed.").format(date=day))
+        else:
+            self._say(
+                _("The daily report was not printed: {reason} It waits in the print queue.").format(
+                    reason=tr_error(failure)
+                )
+            )
 
     def action_close_shift(self) -> None:
         """Go to the blind count."""
