@@ -97,9 +97,10 @@ async def test_cash_above_due_shows_the_change_big_and_records_it(settings, cloc
         )
 
 
-async def test_cash_below_due_is_refused_in_the_dialog(settings, clock, counter) -> None:
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+async def test_cash_below_due_is_refused_in_the_dialog(settings, clock, counter, size) -> None:
     app = make_app(settings, clock=clock)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _pay_screen(pilot)
         await press(pilot, "c")
         await type_text(pilot, "500")
@@ -137,11 +138,12 @@ async def test_space_skips_a_line_and_a_smaller_amount_pays_part(settings, clock
         assert paid == {"2026-09": 22375, "2026-10": 30000 - 22375 - 604}
 
 
+@pytest.mark.parametrize("size", [SMALL, LARGE])
 async def test_letters_in_the_amount_are_refused_and_nothing_changes(
-    settings, clock, counter
+    settings, clock, counter, size
 ) -> None:
     app = make_app(settings, clock=clock)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _pay_screen(pilot)
         await press(pilot, "a")
         await type_text(pilot, "12x")
@@ -171,9 +173,10 @@ async def test_a_split_of_card_and_cash_records_both_tenders(settings, clock, co
         ]
 
 
-async def test_card_without_a_reference_is_refused(settings, clock, counter) -> None:
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+async def test_card_without_a_reference_is_refused(settings, clock, counter, size) -> None:
     app = make_app(settings, clock=clock)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _pay_screen(pilot)
         await press(pilot, "k", "enter")
         assert isinstance(app.screen, TenderDialog)
@@ -208,11 +211,12 @@ async def test_the_prepaid_balance_pays_as_a_tender(settings, clock, counter) ->
         assert (payment.total_fen, payment.prepaid_used_fen) == (0, 22375)
 
 
+@pytest.mark.parametrize("size", [SMALL, LARGE])
 async def test_a_unit_that_owes_nothing_says_so_and_opens_no_pay_screen(
-    settings, clock, counter
+    settings, clock, counter, size
 ) -> None:
     app = make_app(settings, clock=clock)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await sign_in(pilot)
         await open_unit(pilot, "3-2-1501")
         await press(pilot, "p")
@@ -254,6 +258,20 @@ def _assert_nowhere(settings, secret: str) -> None:
             assert secret.encode("utf-16-le") not in data, path
 
 
+async def test_a_code_typed_slowly_is_still_a_code(settings, clock, counter) -> None:
+    """R20: content decides, not timing - the same digits keyed one by one are a code too."""
+    app = make_app(settings, clock=clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await _pay_screen(pilot)
+        for digit in WECHAT_CODE:
+            await pilot.press(digit)
+            await pilot.pause(0.1)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TenderDialog)
+        assert app.screen.method == "wechat"
+        assert shows(pilot, "1345****6789")
+
+
 async def test_full_width_digits_from_a_scanner_are_a_code_too(settings, clock, counter) -> None:
     full_width = "".join(chr(0xFF10 + int(d)) for d in WECHAT_CODE)
     app = make_app(settings, clock=clock)
@@ -264,11 +282,12 @@ async def test_full_width_digits_from_a_scanner_are_a_code_too(settings, clock, 
         assert shows(pilot, "1345****6789")
 
 
+@pytest.mark.parametrize("size", [SMALL, LARGE])
 async def test_a_code_of_the_wrong_shape_is_refused_on_the_pay_screen(
-    settings, clock, counter
+    settings, clock, counter, size
 ) -> None:
     app = make_app(settings, clock=clock)
-    async with app.run_test(size=SMALL) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _pay_screen(pilot)
         await press(pilot, *WECHAT_CODE[:17], "enter")
         assert isinstance(app.screen, PayScreen)
