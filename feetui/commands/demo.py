@@ -34,7 +34,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--months", type=int, default=24, help="months of history (default 24)")
     parser.add_argument(
-        "--as-of", dest="as_of", type=date.fromisoformat, help="build for this day (YYYY-MM-DD)"
+        "--as-of",
+        dest="as_of",
+        type=date.fromisoformat,
+        help="the demo's today (YYYY-MM-DD, default today); same seed and day, same data",
     )
     parser.add_argument(
         "--export-units", dest="export_units", metavar="FILE", help="write the units as CSV"
