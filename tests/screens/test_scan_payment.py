@@ -301,3 +301,96 @@ async def test_a_pending_scan_blocks_the_shift_close_until_it_ends(
         assert await Payment.filter(unit_id=enrolled.owing_unit_id).count() == 0
         await require_no_open_scan(app.services)
     _assert_nowhere(tmp_path, code, caplog)
+
+
+async def test_in_english_the_cashier_reads_the_wait_and_the_outcome(
+    settings, clock, enrolled, hq, tmp_path
+) -> None:
+    code = "134567890123450061"
+    hq.wechat.script(code, "paying_then_success")
+    app, _printer = _app(replace(settings, lang="en_US"), clock, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await _pay_screen(pilot)
+        assert said(pilot, "#pay-scan") == (
+            "Scan the payer's WeChat/Alipay code to charge it through headquarters."
+        )
+        await _scan(pilot, code)
+        await wait_until(pilot, lambda: "Waiting for the resident" in said(pilot, "#pay-scan"))
+        assert said(pilot, "#pay-scan") == (
+            "WeChat Pay ¥979.86 1345****0061: "
+            "Waiting for the resident to confirm on their phone ... (Esc cancels)"
+        )
+        assert shows(pilot, "esc Cancel scan")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptScreen)
+
+
+async def test_a_wrong_shape_or_nothing_to_pay_is_refused_on_the_pay_screen(
+    settings, clock, enrolled, hq, tmp_path
+) -> None:
+    app, _printer = _app(settings, clock, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await _pay_screen(pilot)
+        await _scan(pilot, "13456789012345006")  # 17 digits: a garbled scan
+        await settle(pilot)
+        refusal = _(
+            "This is not a WeChat or Alipay payment code: "
+            "ask the payer to refresh the code and scan again"
+        )
+        assert said(pilot, "#pay-message") == refusal
+        await press(pilot, "space", "down", "space", "down", "space", "down", "space")
+        await _scan(pilot, "134567890123450071")  # every line skipped: the amount is zero
+        await settle(pilot)
+        assert said(pilot, "#pay-message") == _(
+            "Nothing is left to pay: select a line or type an amount."
+        )
+        assert isinstance(app.screen, PayScreen)
+    assert nothing_sent(hq)
+
+
+def nothing_sent(hq: ScanHq) -> bool:
+    """No order reached either provider."""
+    return not hq.wechat.orders and not hq.alipay.orders
+
+
+async def test_a_scan_left_open_by_the_last_run_is_resumed_when_the_app_starts(
+    settings, clock, enrolled, hq, tmp_path
+) -> None:
+    from feetui.core.money import Money
+    from feetui.core.paycode import classify_scan
+    from feetui.db.connection import close_db, open_db
+    from feetui.services.container import Services
+    from feetui.services.counter import load_unit, scan_intent, start_checkout
+    from feetui.services.scan_payments import start_scan
+    from feetui.sync.client import SyncClient
+    from feetui.sync.service import find_target
+
+    code = "134567890123450081"
+    hq.wechat.script(code, "paying_then_success")
+    # The last run sent the scan, then died while the resident was confirming.
+    database = await open_db(settings.resolved_db_path(), clock=clock)
+    try:
+        svc = Services.build(settings, database, clock=clock)
+        view = await load_unit(svc, enrolled.owing_unit_id)
+        intent = scan_intent(
+            start_checkout(view), unit_id=view.card.unit_id, cashier_id=enrolled.cashier_id,
+            subject="物业费 3-2-1502",
+        )  # fmt: skip
+        target = await find_target("")
+        async with SyncClient(target.server, target.token) as client:
+            started = await start_scan(
+                svc, client, payment_id=svc.ids.new_str(), code=classify_scan(code),
+                amount=Money(OWED_FEN), intent=intent,
+            )  # fmt: skip
+        assert started.state == "paying"
+    finally:
+        await close_db(database)
+    app, _printer = _app(settings, clock, tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_until(pilot, lambda: any(w.group == "scan-follow" for w in app.workers))
+        await settle(pilot)
+        scan = await ScanPayment.get()
+        assert (scan.id, scan.state, scan.posted) == (started.payment_id, "success", True)
+        payment = await Payment.get(id=started.payment_id)
+        assert payment.total_fen == OWED_FEN
+    assert hq.wechat.charged() == 1

@@ -90,6 +90,8 @@ async def _scan(ledger, client, code: str, unit, *, amount_fen: int | None = Non
         (WECHAT, "paying_then_success"),
         (ALIPAY, "system_error"),
         (WECHAT, "already_paid_on_retry"),
+        (WECHAT, "slow"),
+        (ALIPAY, "drop"),
     ],
 )
 async def test_a_paid_scan_posts_one_payment_with_the_transaction_id(
