@@ -309,6 +309,7 @@ class FeeApp(TranslatedBindings, App[int]):
         self.run_worker(self._follow_scan(progress), group="scan-follow", exit_on_error=False)
 
     async def _follow_scan(self, progress: ScanProgress) -> None:
+        """Follow one scan to its end; a success posted here prints its receipt too."""
         from feetui.screens.scan_text import describe_scan
         from feetui.services.scan_payments import follow_scan
 
@@ -318,7 +319,18 @@ class FeeApp(TranslatedBindings, App[int]):
         settled = await follow_scan(self.services, client, progress)
         if settled.posted:
             self.nudge_sync()
+            await self._print_receipt(settled.payment_id)
         self.notify(describe_scan(settled), severity="information", timeout=15)
+
+    async def _print_receipt(self, payment_id: str) -> None:
+        """Print the original receipt of a payment posted away from the pay screen (after the
+        commit, through the print queue, like every receipt)."""
+        from feetui.screens.documents import receipt_doc
+        from feetui.services.counter import load_receipt
+
+        view = await load_receipt(self.services, payment_id)
+        doc = receipt_doc(view, self.settings, self.services.tz)
+        self.print_document(doc, document_id=payment_id, kind="receipt", copy_count=0)
 
     def on_mount(self) -> None:
         """Start at the sign-in screen; open the database (then sync) once it is drawn; watch for

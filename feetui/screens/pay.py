@@ -43,6 +43,7 @@ from feetui.services.scan_payments import (
     cancel_scan,
     follow_scan,
     get_scan,
+    scanned_tender_refusal,
     start_scan,
 )
 from feetui.widgets.bill_table import BillTable
@@ -281,8 +282,10 @@ class PayScreen(FeeScreen[None]):
         """Send the scan, follow it until settled, then show the receipt or say why not."""
         client = self.fee_app.scan_client()
         svc = self.fee_app.services
+        if client is None:  # not reached: online means the sync service exists
+            self._end_scan(tr_error(scanned_tender_refusal(None)))
+            return
         try:
-            assert client is not None  # scan_refusal() said the counter is online
             progress = await start_scan(
                 svc, client, payment_id=self.payment_id, code=code, amount=amount, intent=intent
             )

@@ -385,7 +385,7 @@ async def test_a_scan_left_open_by_the_last_run_is_resumed_when_the_app_starts(
         assert started.state == "paying"
     finally:
         await close_db(database)
-    app, _printer = _app(settings, clock, tmp_path)
+    app, printer = _app(settings, clock, tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         await wait_until(pilot, lambda: any(w.group == "scan-follow" for w in app.workers))
         await settle(pilot)
@@ -393,4 +393,6 @@ async def test_a_scan_left_open_by_the_last_run_is_resumed_when_the_app_starts(
         assert (scan.id, scan.state, scan.posted) == (started.payment_id, "success", True)
         payment = await Payment.get(id=started.payment_id)
         assert payment.total_fen == OWED_FEN
+        receipt = decode(printer.read_bytes()).texts()  # the original, printed after posting
+        assert any(scan.transaction_id in line for line in receipt), receipt
     assert hq.wechat.charged() == 1
