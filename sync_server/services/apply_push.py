@@ -31,16 +31,19 @@ from feetui.sync.protocol import (
     first_difference,
 )
 from sync_server.clock import iso
-from sync_server.db.connection import Database, Row, Tx, flatten, values_clause
+from sync_server.db.connection import Database, Row, Table, Tx
 from sync_server.errors import unauthorized
 from sync_server.services import consolidate
 from sync_server.services.changes import append_changes
 from sync_server.services.exceptions import Exception_, record_exceptions, resolve_gaps
 from sync_server.settings import Settings
 
-JOURNAL_COLUMNS = (
-    "record_id, device_id, seq, kind, payload, prev_hash, hash, site_id, received_at, hash_ok"
-)
+JOURNAL = Table(
+    "journal",
+    (("record_id", "text"), ("device_id", "text"), ("seq", "bigint"), ("kind", "text"),
+     ("payload", "text"), ("prev_hash", "text"), ("hash", "text"), ("site_id", "text"),
+     ("received_at", "text"), ("hash_ok", "bigint")),
+)  # fmt: skip
 RECORD_COLUMNS = "record_id, device_id, seq, kind, payload, prev_hash, hash"
 # How many held records past the acknowledgement are read per round while it moves on.
 ADVANCE_PAGE = 2000
@@ -139,12 +142,7 @@ async def _insert(tx: Tx, records: tuple[WireRecord, ...], *, site_id: str, at: 
         )
         for r in records
     ]
-    inserted = await tx.fetch(
-        f"INSERT INTO journal ({JOURNAL_COLUMNS}) VALUES {values_clause(len(rows), 10)}"
-        " ON CONFLICT DO NOTHING RETURNING record_id",
-        *flatten(rows),
-    )
-    return {row["record_id"] for row in inserted}
+    return set(await tx.insert_rows(JOURNAL, rows, returning="record_id"))
 
 
 async def _classify(

@@ -16,14 +16,13 @@ receipt series' ``receipt_gap`` / ``receipt_repeat``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from feetui.sync.protocol import WireRecord
 from sync_server.clock import iso
-from sync_server.db.connection import Tx, flatten, values_clause
+from sync_server.db.connection import Table, Tx
 from sync_server.services.exceptions import Exception_
 from sync_server.services.projection import (
     PROJECTORS,
@@ -37,18 +36,25 @@ from sync_server.settings import Settings
 if TYPE_CHECKING:
     from sync_server.services.apply_push import DeviceHead
 
+T, B = "text", "bigint"
 TABLES = {
-    "money_lines": "money_lines (record_id, line, kind, site_id, device_id, business_date,"
-    " shift_id, unit_id, method, amount_fen)",
-    "allocations": "allocations (record_id, line, site_id, device_id, business_date, unit_id,"
-    " charge_id, amount_fen)",
-    "charges": "charges (id, site_id, unit_id, fee_item_id, period, amount_fen, due_date, source,"
-    " created_at)",
-    "voids": "voids (record_id, payment_id, site_id, device_id, business_date, shift_id)",
-    "adjustments": "adjustments (record_id, site_id, device_id, business_date, unit_id,"
-    " charge_id, amount_fen)",
-}
-# Rows per statement: keeps parameters under every database's limit.
+    "money_lines": Table("money_lines", (
+        ("record_id", T), ("line", T), ("kind", T), ("site_id", T), ("device_id", T),
+        ("business_date", T), ("shift_id", T), ("unit_id", T), ("method", T), ("amount_fen", B))),
+    "allocations": Table("allocations", (
+        ("record_id", T), ("line", T), ("site_id", T), ("device_id", T), ("business_date", T),
+        ("unit_id", T), ("charge_id", T), ("amount_fen", B))),
+    "charges": Table("charges", (
+        ("id", T), ("site_id", T), ("unit_id", T), ("fee_item_id", T), ("period", T),
+        ("amount_fen", B), ("due_date", T), ("source", T), ("created_at", T))),
+    "voids": Table("voids", (
+        ("record_id", T), ("payment_id", T), ("site_id", T), ("device_id", T),
+        ("business_date", T), ("shift_id", T))),
+    "adjustments": Table("adjustments", (
+        ("record_id", T), ("site_id", T), ("device_id", T), ("business_date", T), ("unit_id", T),
+        ("charge_id", T), ("amount_fen", B))),
+}  # fmt: skip
+# Ids per IN (...) query: keeps parameters under every database's limit.
 CHUNK = 500
 
 
@@ -94,7 +100,7 @@ async def project(
 async def _write(tx: Tx, rows: Rows) -> None:
     # Charges first: allocations of the same batch may point at them.
     for name in ("charges", "money_lines", "allocations", "voids", "adjustments"):
-        await insert_many(tx, TABLES[name], getattr(rows, name))
+        await tx.insert_rows(TABLES[name], getattr(rows, name))
     for row in rows.shift_opens:
         await tx.execute(
             "INSERT INTO shifts (shift_id, site_id, device_id, cashier, business_date, opened_at)"
@@ -110,17 +116,6 @@ async def _write(tx: Tx, rows: Rows) -> None:
             " DO UPDATE SET closed_at = excluded.closed_at,"
             " expected_fen = excluded.expected_fen, counted_fen = excluded.counted_fen",
             *row,
-        )
-
-
-async def insert_many(tx: Tx, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Multi-row insert of ``rows`` into ``table (columns)``; rows already held are skipped."""
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        await tx.execute(
-            f"INSERT INTO {table} VALUES {values_clause(len(chunk), len(chunk[0]))}"
-            " ON CONFLICT DO NOTHING",
-            *flatten(chunk),
         )
 
 
@@ -277,4 +272,4 @@ async def _receipts(tx: Tx, head: DeviceHead, run: list[WireRecord]) -> list[Exc
     return problems
 
 
-__all__ = ["check_sequence", "created_at_of", "flag", "insert_many", "project", "receipt_of"]
+__all__ = ["check_sequence", "created_at_of", "flag", "project", "receipt_of"]
