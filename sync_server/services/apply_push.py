@@ -80,15 +80,20 @@ async def apply_push(
     at = iso(now)
     async with db.transaction() as tx:
         head = await _lock_device(tx, request.device_id)
-        created_ids = await _insert(tx, request.records, site_id=head.site_id, at=at)
+        # Each record's hash is compared with its content once, here; the chain check reuses it.
+        hashes_ok = [r.hash_ok() for r in request.records]
+        created_ids = await _insert(tx, request.records, hashes_ok, site_id=head.site_id, at=at)
         results, created = await _classify(tx, request.records, created_ids)
+        checked = {r.record_id: ok for r, ok in zip(request.records, hashes_ok, strict=True)}
         problems = _conflict_exceptions(head, request.records, results)
         if problems:
             await _raise_alarm(tx, head.device_id, problems[0], at)
         problems += await consolidate.project(
             tx, created, site_id=head.site_id, now=now, settings=settings
         )
-        ack, chain_problems = await _advance(tx, head, created, now=now, settings=settings)
+        ack, chain_problems = await _advance(
+            tx, head, [(r, checked[r.record_id]) for r in created], now=now, settings=settings
+        )
         await record_exceptions(tx, problems + chain_problems, at=at)
         await append_changes(
             tx,
@@ -125,7 +130,9 @@ async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:
     )
 
 
-async def _insert(tx: Tx, records: tuple[WireRecord, ...], *, site_id: str, at: str) -> set[str]:
+async def _insert(
+    tx: Tx, records: tuple[WireRecord, ...], hashes_ok: list[bool], *, site_id: str, at: str
+) -> set[str]:
     """Insert every record not held yet; returns the ids actually inserted."""
     rows = [
         (
@@ -138,9 +145,9 @@ async def _insert(tx: Tx, records: tuple[WireRecord, ...], *, site_id: str, at: 
             r.hash,
             site_id,
             at,
-            int(r.hash_ok()),
+            int(ok),
         )
-        for r in records
+        for r, ok in zip(records, hashes_ok, strict=True)
     ]
     return set(await tx.insert_rows(JOURNAL, rows, returning="record_id"))
 
@@ -232,11 +239,14 @@ async def _raise_alarm(tx: Tx, device_id: str, problem: Exception_, at: str) -> 
 
 
 async def _advance(
-    tx: Tx, head: DeviceHead, created: list[WireRecord], *, now: datetime, settings: Settings
-) -> tuple[int, list[Exception_]]:
-    """Move the acknowledgement over contiguous held sequences, verifying as it goes."""
+    tx: Tx, head: DeviceHead, created: list[tuple[WireRecord, bool]], *, now: datetime,
+    settings: Settings,
+) -> tuple[int, list[Exception_]]:  # fmt: skip
+    """Move the acknowledgement over contiguous held sequences, verifying as it goes.
+
+    ``created`` are this batch's new records with their hash checks (``hash_ok``)."""
     ack, ack_hash, created_at = head.ack_seq, head.ack_hash, head.ack_created_at
-    in_memory = {r.seq: r for r in created}
+    in_memory = {r.seq: (r, ok) for r, ok in created}
     problems: list[Exception_] = []
     while True:
         # Only the numbers are read to find the run; records of this batch are not read back.
@@ -252,8 +262,9 @@ async def _advance(
         count = _contiguous_count(seqs, ack + 1)
         if count == 0:
             break
-        run = await _records(tx, head.device_id, seqs[:count], in_memory)
-        problems += _verify(head, run, ack + 1, ack_hash)
+        checked_run = await _records(tx, head.device_id, seqs[:count], in_memory)
+        run = [record for record, _ok in checked_run]
+        problems += _verify(head, checked_run, ack + 1, ack_hash)
         problems += await consolidate.check_sequence(
             tx, head, run, previous_created_at=created_at, now=now, settings=settings
         )
@@ -285,27 +296,33 @@ def _contiguous_count(seqs: list[int], first_seq: int) -> int:
 
 
 async def _records(
-    tx: Tx, device_id: str, seqs: list[int], in_memory: dict[int, WireRecord]
-) -> list[WireRecord]:
-    """The records of ``seqs`` in order: from this batch when there, else from the journal."""
+    tx: Tx, device_id: str, seqs: list[int], in_memory: dict[int, tuple[WireRecord, bool]]
+) -> list[tuple[WireRecord, bool]]:
+    """The records of ``seqs`` in order, each with its stored hash check: from this batch when
+    there, else from the journal."""
     missing = [seq for seq in seqs if seq not in in_memory]
     found = dict(in_memory)
     for start in range(0, len(missing), 500):
         chunk = missing[start : start + 500]
         rows = await tx.fetch(
-            f"SELECT {RECORD_COLUMNS} FROM journal WHERE device_id = ?"
+            f"SELECT {RECORD_COLUMNS}, hash_ok FROM journal WHERE device_id = ?"
             f" AND seq IN ({','.join('?' * len(chunk))})",
             device_id,
             *chunk,
         )
-        found.update((int(row["seq"]), _wire(row)) for row in rows)
+        found.update((int(row["seq"]), (_wire(row), bool(row["hash_ok"]))) for row in rows)
     return [found[seq] for seq in seqs]
 
 
 def _verify(
-    head: DeviceHead, run: list[WireRecord], start_seq: int, start_hash: str
+    head: DeviceHead, checked_run: list[tuple[WireRecord, bool]], start_seq: int, start_hash: str
 ) -> list[Exception_]:
-    """Every chain break in ``run``; after a break, checking goes on from the broken record."""
+    """Every chain break in ``run``; after a break, checking goes on from the broken record.
+
+    Each record's hash was compared with its content once, as it was stored (``hash_ok``): that
+    result is used here rather than hashing the record again."""
+    run = [record for record, _ok in checked_run]
+    hashes_ok = [ok for _record, ok in checked_run]
     entries = [
         ChainEntry(
             device_id=r.device_id,
@@ -321,7 +338,9 @@ def _verify(
     problems = []
     offset, seq, prev = 0, start_seq, start_hash
     while offset < len(entries):
-        found = verify_chain(entries[offset:], start_seq=seq, start_prev_hash=prev)
+        found = verify_chain(
+            entries[offset:], start_seq=seq, start_prev_hash=prev, hashes_ok=hashes_ok[offset:]
+        )
         if found is None:
             break
         index = found.seq - start_seq

@@ -152,6 +152,32 @@ def test_verify_chain_starts_from_a_trusted_point() -> None:
     assert verify_chain(tail, start_seq=7) == ChainBreak(7, "prev_hash_mismatch")
 
 
+def test_verify_chain_takes_hash_results_already_computed_instead_of_hashing_again() -> None:
+    entries = _chain(6)
+    flags = [entry.hash == entry.computed_hash() for entry in entries]
+    assert verify_chain(entries, hashes_ok=flags) is None
+    # A result says "this hash did not match its content": reported at that entry's seq.
+    flags[3] = False
+    assert verify_chain(entries, hashes_ok=flags) == ChainBreak(4, "hash_mismatch")
+
+
+def test_verify_chain_with_hash_results_still_checks_every_link() -> None:
+    entries = _chain(6)
+    swapped = [*entries[:2], entries[3], entries[2], *entries[4:]]
+    assert verify_chain(swapped, hashes_ok=[True] * 6) == ChainBreak(3, "seq_gap")
+    relinked = [*entries[:4], dataclasses.replace(entries[4], prev_hash=GENESIS_HASH), entries[5]]
+    assert verify_chain(relinked, hashes_ok=[True] * 6) == ChainBreak(5, "prev_hash_mismatch")
+    foreign = [*entries[:5], _chain(1, device_id="dev-02", start_seq=6, prev=entries[4].hash)[0]]
+    assert verify_chain(foreign, hashes_ok=[True] * 6) == ChainBreak(6, "device_mismatch")
+
+
+def test_verify_chain_needs_one_hash_result_per_entry() -> None:
+    with pytest.raises(ValueError, match="one result per entry"):
+        verify_chain(_chain(3), hashes_ok=[True, True])
+    with pytest.raises(ValueError, match="one result per entry"):
+        verify_chain(_chain(3), hashes_ok=[True] * 4)
+
+
 def test_verify_chain_finds_an_edited_payload_at_its_seq() -> None:
     entries = _chain(10)
     edited = entries[4].payload_json.replace('"amount_fen":500', '"amount_fen":5')
