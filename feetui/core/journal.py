@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any, Literal
 
 GENESIS_HASH = "0" * 64
@@ -27,6 +28,30 @@ _DOMAIN = b"feetui.journal.v1\x00"
 """Prefix of every hashed message, so a journal hash can never collide with another use."""
 
 BreakReason = Literal["seq_gap", "prev_hash_mismatch", "hash_mismatch", "device_mismatch"]
+
+# Built once: json.dumps builds a new encoder on every call with these options. ``encode`` gives
+# exactly json.dumps's text for the same options (tests/core/test_journal.py holds them equal).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: Any) -> bool:
+    """True for a dict with str keys (or a list) holding only str, int, bool, None, and dicts or
+    lists of the same: no float anywhere. Exact types, so a quick check of the common shape."""
+    if type(value) is dict:
+        if not all(type(key) is str for key in value):
+            return False
+        items: Any = value.values()
+    elif type(value) is list:
+        items = value
+    else:
+        return False
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if not _plain(item):
+            return False
+    return True
 
 
 def _refuse_floats(value: Any) -> None:
@@ -55,8 +80,11 @@ def canonical_json(payload: Mapping[str, Any]) -> str:
     Raises:
         TypeError: a float, a non-string key or a value JSON cannot hold.
     """
-    _refuse_floats(payload)
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # The common shape (plain dicts, lists, str, int, bool, None) is checked by a quick walk;
+    # anything else takes the full walk, which raises on a float or a non-string key.
+    if not _plain(payload):
+        _refuse_floats(payload)
+    return _CANONICAL.encode(payload)
 
 
 def entry_hash(
@@ -75,9 +103,15 @@ def entry_hash(
     texts = (device_id, record_id, kind, payload_json, prev_hash)
     if not all(isinstance(text, str) for text in texts):
         raise TypeError("journal entry fields must be str")
-    fields = [device_id, seq, record_id, kind, payload_json, prev_hash]
-    message = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(_DOMAIN + message).hexdigest()
+    # The JSON array [device_id, seq, record_id, kind, payload_json, prev_hash] as
+    # json.dumps(fields, separators=(",", ":"), ensure_ascii=False) writes it, built from the same
+    # C string quoting and int text json uses (tests/core/test_journal.py holds them equal).
+    message = (
+        f"[{encode_basestring(device_id)},{int.__repr__(seq)},{encode_basestring(record_id)},"
+        f"{encode_basestring(kind)},{encode_basestring(payload_json)},"
+        f"{encode_basestring(prev_hash)}]"
+    )
+    return hashlib.sha256(_DOMAIN + message.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

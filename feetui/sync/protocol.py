@@ -89,6 +89,8 @@ HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # The canonical text of a UUID (what str(uuid.UUID(...)) gives): lower-case 8-4-4-4-12 hex digits.
 UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False), built once.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class ProtocolError(InputError):
@@ -236,7 +238,7 @@ def canonical_text(payload: dict[str, Any]) -> str:
     The same text (tests/sync/test_protocol.py holds them equal), without core's float walk:
     the shape check has already walked the payload, and the push path is hot.
     """
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(payload)
 
 
 def check_payload_size(payload_json: str, field: str = "payload") -> None:

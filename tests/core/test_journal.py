@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -65,6 +66,50 @@ def test_canonical_json_is_the_same_for_the_same_content_in_any_order() -> None:
 def test_canonical_json_refuses_floats_anywhere(payload: dict) -> None:
     with pytest.raises(TypeError):
         canonical_json(payload)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.text(), JSON_VALUES, max_size=6))
+def test_canonical_json_is_byte_identical_to_sorted_compact_json_dumps(payload: dict) -> None:
+    expected = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical_json(payload) == expected
+
+
+def test_canonical_json_refuses_floats_behind_mapping_subclasses_and_tuples() -> None:
+    class Wrapped(dict):
+        pass
+
+    for payload in (Wrapped(a=1.5), {"a": (1, 2.0)}, {"a": [Wrapped(b=0.1)]}):
+        with pytest.raises(TypeError, match="float"):
+            canonical_json(payload)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.text(), st.integers(min_value=0), st.text(), st.text(), st.text(), st.text(),
+)  # fmt: skip
+def test_entry_hash_is_sha256_over_compact_json_dumps_of_the_fields(
+    device_id: str, seq: int, record_id: str, kind: str, payload_json: str, prev_hash: str
+) -> None:
+    fields = [device_id, seq, record_id, kind, payload_json, prev_hash]
+    try:
+        message = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 text, no hash either way
+        with pytest.raises(UnicodeEncodeError):
+            entry_hash(device_id=device_id, seq=seq, record_id=record_id, kind=kind,
+                       payload_json=payload_json, prev_hash=prev_hash)  # fmt: skip
+        return
+    expected = hashlib.sha256(b"feetui.journal.v1\x00" + message).hexdigest()
+    got = entry_hash(device_id=device_id, seq=seq, record_id=record_id, kind=kind,
+                     payload_json=payload_json, prev_hash=prev_hash)  # fmt: skip
+    assert got == expected
 
 
 def test_canonical_json_refuses_non_string_keys_and_unknown_types() -> None:
