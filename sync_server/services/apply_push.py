@@ -91,9 +91,12 @@ async def apply_push(
         problems += await consolidate.project(
             tx, created, site_id=head.site_id, now=now, settings=settings
         )
-        ack, chain_problems = await _advance(
-            tx, head, [(r, checked[r.record_id]) for r in created], now=now, settings=settings
-        )
+        held = [
+            (r, checked[r.record_id])
+            for r, result in zip(request.records, results, strict=True)
+            if result.status != STATUS_CONFLICT
+        ]
+        ack, chain_problems = await _advance(tx, head, held, now=now, settings=settings)
         await record_exceptions(tx, problems + chain_problems, at=at)
         await append_changes(
             tx,
@@ -239,30 +242,39 @@ async def _raise_alarm(tx: Tx, device_id: str, problem: Exception_, at: str) -> 
 
 
 async def _advance(
-    tx: Tx, head: DeviceHead, created: list[tuple[WireRecord, bool]], *, now: datetime,
+    tx: Tx, head: DeviceHead, held: list[tuple[WireRecord, bool]], *, now: datetime,
     settings: Settings,
 ) -> tuple[int, list[Exception_]]:  # fmt: skip
     """Move the acknowledgement over contiguous held sequences, verifying as it goes.
 
-    ``created`` are this batch's new records with their hash checks (``hash_ok``)."""
+    ``held`` are this batch's records the journal now holds as sent (created, or the same
+    content already stored), each with its hash check. The run that continues the
+    acknowledgement from them is taken from memory, not read back; the journal is asked only
+    what it holds beyond (records that came earlier, past a gap), which also finds a gap.
+    """
     ack, ack_hash, created_at = head.ack_seq, head.ack_hash, head.ack_created_at
-    in_memory = {r.seq: (r, ok) for r, ok in created}
+    in_memory = {r.seq: (r, ok) for r, ok in held}
     problems: list[Exception_] = []
+    beyond: int | None = None
     while True:
-        # Only the numbers are read to find the run; records of this batch are not read back.
-        seqs = [
-            int(row["seq"])
-            for row in await tx.fetch(
-                "SELECT seq FROM journal WHERE device_id = ? AND seq > ?"
-                f" ORDER BY seq LIMIT {ADVANCE_PAGE}",
-                head.device_id,
-                ack,
-            )
-        ]
-        count = _contiguous_count(seqs, ack + 1)
-        if count == 0:
-            break
-        checked_run = await _records(tx, head.device_id, seqs[:count], in_memory)
+        run_seqs = list(range(ack + 1, ack + 1 + _contiguous_held(in_memory, ack + 1)))
+        if not run_seqs:
+            # Only the numbers are read to find the run; then only records not in memory.
+            seqs = [
+                int(row["seq"])
+                for row in await tx.fetch(
+                    "SELECT seq FROM journal WHERE device_id = ? AND seq > ?"
+                    f" ORDER BY seq LIMIT {ADVANCE_PAGE}",
+                    head.device_id,
+                    ack,
+                )
+            ]
+            count = _contiguous_count(seqs, ack + 1)
+            if count == 0:
+                beyond = seqs[0] if seqs else None
+                break
+            run_seqs = seqs[:count]
+        checked_run = await _records(tx, head.device_id, run_seqs, in_memory)
         run = [record for record, _ok in checked_run]
         problems += _verify(head, checked_run, ack + 1, ack_hash)
         problems += await consolidate.check_sequence(
@@ -270,8 +282,6 @@ async def _advance(
         )
         ack, ack_hash = run[-1].seq, run[-1].hash
         created_at = consolidate.created_at_of(run[-1]) or created_at
-        if count < len(seqs) or len(seqs) < ADVANCE_PAGE:
-            break
     if ack != head.ack_seq:
         await tx.execute(
             "UPDATE devices SET ack_seq = ?, ack_hash = ?, ack_created_at = ? WHERE id = ?",
@@ -281,8 +291,16 @@ async def _advance(
             head.device_id,
         )
         await resolve_gaps(tx, device_id=head.device_id, up_to_seq=ack, at=iso(now))
-    problems += await _gap(tx, head, ack)
+    problems += _gap(head, ack, beyond)
     return ack, problems
+
+
+def _contiguous_held(in_memory: dict[int, Any], first_seq: int) -> int:
+    """How many numbers from ``first_seq`` on are held in memory without a hole."""
+    count = 0
+    while first_seq + count in in_memory:
+        count += 1
+    return count
 
 
 def _contiguous_count(seqs: list[int], first_seq: int) -> int:
@@ -360,11 +378,9 @@ def _verify(
     return problems
 
 
-async def _gap(tx: Tx, head: DeviceHead, ack: int) -> list[Exception_]:
-    """A ``seq_gap`` exception when records are held beyond a missing sequence."""
-    beyond = await tx.fetchval(
-        "SELECT min(seq) FROM journal WHERE device_id = ? AND seq > ?", head.device_id, ack
-    )
+def _gap(head: DeviceHead, ack: int, beyond: int | None) -> list[Exception_]:
+    """A ``seq_gap`` exception when records are held beyond a missing sequence (``beyond``: the
+    lowest held past the acknowledgement)."""
     if beyond is None:
         return []
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from feetui.sync.protocol import make_record
@@ -55,6 +56,27 @@ async def test_a_deleted_record_is_a_sequence_gap_naming_the_device(hq: Hq) -> N
     assert [(g["device_id"], g["seq"], g["resolved_at"]) for g in gaps] == [
         (device.device_id, 3, None)
     ]
+
+
+async def test_records_held_past_a_gap_are_chain_checked_from_the_journal_when_it_fills(
+    hq: Hq,
+) -> None:
+    device = await hq.enroll()
+    records = [device.payment(100 * (i + 1)) for i in range(8)]
+    edited = replace(records[5], payload=records[5].payload | {"total_fen": 1})
+    first = await hq.push(device, [*records[:2], records[4], edited, *records[6:]])
+    assert first["ack_seq"] == 2
+    gaps = await hq.exceptions("seq_gap")
+    assert [(g["seq"], json.loads(g["detail"])) for g in gaps] == [
+        (3, {"missing_from": 3, "missing_to": 4})
+    ]
+    # Seqs 5-8 are stored but not acknowledged, so not yet checked against the chain.
+    assert await _breaks(hq, "chain_break") == []
+    # The hole fills: the acknowledgement passes 5-8 as the journal holds them (seq 6 edited).
+    final = await hq.push(device, records[2:4])
+    assert final["ack_seq"] == 8
+    assert await _breaks(hq, "chain_break") == [(device.device_id, 6)]
+    assert all(g["resolved_at"] is not None for g in await hq.exceptions("seq_gap"))
 
 
 async def test_a_deleted_record_with_renumbered_successors_is_a_chain_break(hq: Hq) -> None:
