@@ -13,14 +13,13 @@ transaction and returned only after the commit.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from feetui.core.journal import ChainEntry, verify_chain
 from feetui.sync.protocol import (
-    RECORD_FIELDS,
     STATUS_CONFLICT,
     STATUS_CREATED,
     STATUS_EXISTS,
@@ -110,12 +109,18 @@ async def apply_push(
 
 
 def _record_text(record: WireRecord) -> str:
-    """The record as change-log JSON, reusing its canonical payload text (no second encoding)."""
-    head = json.dumps(
-        {name: getattr(record, name) for name in RECORD_FIELDS if name != "payload"},
-        separators=(",", ":"),
+    """The record as change-log JSON, reusing its canonical payload text (no second encoding).
+
+    The text ``json.dumps`` gives for the fields in ``RECORD_FIELDS`` order with the payload
+    last, written field by field with json's own C string quoting (tests/server/test_push.py).
+    """
+    q = encode_basestring_ascii
+    return (
+        f'{{"device_id":{q(record.device_id)},"seq":{int.__repr__(record.seq)},'
+        f'"record_id":{q(record.record_id)},"kind":{q(record.kind)},'
+        f'"prev_hash":{q(record.prev_hash)},"hash":{q(record.hash)},'
+        f'"payload":{record.payload_json}}}'
     )
-    return head[:-1] + ',"payload":' + record.payload_json + "}"
 
 
 async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:

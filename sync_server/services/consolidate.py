@@ -82,13 +82,11 @@ async def project(
         projector = PROJECTORS.get(record.kind)
         if projector is None:
             continue
-        scratch = Rows(site_id)
         try:
-            projector(scratch, record)
+            rows.project(projector, record)
         except Unprojectable as error:
             problems.append(flag("unprojected", record, site_id, reason=str(error)))
             continue
-        rows.absorb(scratch)
         projected.append(record)
     problems += await _late(tx, projected, site_id, now, settings)
     await _write(tx, rows)

@@ -43,12 +43,24 @@ class Rows:
     charged: dict[str, WireRecord] = field(default_factory=dict)
     """Charge ids that received allocations, with the last record that allocated to each."""
 
-    def absorb(self, other: Rows) -> None:
-        """Add the rows of ``other`` (one record's, projected whole) to this batch."""
-        for name in ("money_lines", "allocations", "charges", "voids", "adjustments",
-                     "shift_opens", "shift_closes"):  # fmt: skip
-            getattr(self, name).extend(getattr(other, name))
-        self.charged.update(other.charged)
+    def project(self, projector: Callable[[Rows, WireRecord], None], record: WireRecord) -> None:
+        """Add one record's rows, whole or not at all: a projector that raises
+        :class:`Unprojectable` part way leaves no row of that record behind."""
+        mark = [len(getattr(self, name)) for name in _ROW_LISTS]
+        allocated_before = len(self.allocations)
+        try:
+            projector(self, record)
+        except Unprojectable:
+            for name, length in zip(_ROW_LISTS, mark, strict=True):
+                del getattr(self, name)[length:]
+            raise
+        for row in self.allocations[allocated_before:]:
+            if row[6] is not None:  # allocations' charge_id
+                self.charged[row[6]] = record
+
+
+_ROW_LISTS = ("money_lines", "allocations", "charges", "voids", "adjustments", "shift_opens",
+              "shift_closes")  # fmt: skip
 
 
 def text(payload: dict[str, Any], key: str, *, required: bool = True) -> str | None:
@@ -125,8 +137,6 @@ def _allocate(rows: Rows, record: WireRecord, lines: list[tuple[str, str | None,
             (record.record_id, line, rows.site_id, record.device_id, day, unit_id, charge_id,
              amount)
         )  # fmt: skip
-        if charge_id is not None:
-            rows.charged[charge_id] = record
 
 
 def _tender_lines(payload: dict[str, Any]) -> list[tuple[str, str, int]]:
