@@ -388,12 +388,62 @@ def make_record(
     return WireRecord(device_id, seq, record_id, kind, payload, prev_hash, digest)
 
 
+_RECORD_KEYS = frozenset(RECORD_FIELDS)
+
+
+def _well_formed(data: Any) -> WireRecord | None:
+    """The record when it passes every check of :func:`parse_record`, else ``None``.
+
+    The same rules, tested in one go without building a field name per check (the push path
+    validates every record); a record it does not accept is parsed again by the full checks,
+    which name the first problem. It accepts nothing the full checks refuse
+    (tests/sync/test_protocol.py runs both on the same inputs).
+    """
+    if type(data) is not dict or data.keys() != _RECORD_KEYS:
+        return None
+    device_id, seq, record_id = data["device_id"], data["seq"], data["record_id"]
+    kind, payload = data["kind"], data["payload"]
+    prev_hash, digest = data["prev_hash"], data["hash"]
+    if not (
+        type(device_id) is str
+        and UUID_TEXT.match(device_id)
+        and type(seq) is int
+        and 1 <= seq <= MAX_INT
+        and type(record_id) is str
+        and UUID_TEXT.match(record_id)
+        and record_id[14] == "7"
+        and type(kind) is str
+        and len(kind) <= 40
+        and kind.strip()
+        and KIND_PATTERN.match(kind)
+        and type(prev_hash) is str
+        and HEX64.match(prev_hash)
+        and type(digest) is str
+        and HEX64.match(digest)
+        and type(payload) is dict
+        and _json_ok(payload, 0)
+    ):
+        return None
+    payload_json = canonical_text(payload)
+    if len(payload_json) * 4 > MAX_PAYLOAD_BYTES and (
+        len(payload_json.encode("utf-8")) > MAX_PAYLOAD_BYTES
+    ):
+        return None
+    return _build(device_id, seq, record_id, kind, payload, payload_json, prev_hash, digest)
+
+
 def parse_record(obj: Any, where: str = "record") -> WireRecord:
     """Validate one wire record (shape and types; the hash is checked by the server, not here).
 
     Raises:
         ProtocolError: the first problem, naming the field as ``records[i].field``.
     """
+    record = _well_formed(obj)
+    return record if record is not None else _parse_record_checked(obj, where)
+
+
+def _parse_record_checked(obj: Any, where: str) -> WireRecord:
+    """:func:`parse_record` check by check, naming the first problem."""
     data = require_object(obj, where)
     check_fields(data, RECORD_FIELDS, where)
     kind = get_str(data, "kind", field=f"{where}.kind", max_length=40)

@@ -107,3 +107,41 @@ def test_parsed_records_carry_cores_canonical_text() -> None:
 
     record = _record(name="张三丰", nested={"b": [1, "二"], "a": None})
     assert p.parse_record(record.to_json()).payload_json == canonical_json(record.payload)
+
+
+ODD_VALUES = (
+    st.none() | st.booleans() | st.integers(-(2**64), 2**64) | st.floats(allow_nan=False)
+    | st.sampled_from([
+        DEVICE, RECORD, RECORD.upper(), DEVICE.replace("-7", "-4"), RECORD + "\n", " " + RECORD,
+        "payment", "pay ment", "Payment", "p" * 40, "p" * 41, "payment\n", "", "  ", "0" * 64,
+        "0" * 63, "0" * 64 + "\n", "A" * 64, "张三",
+    ])
+    | st.dictionaries(st.text(max_size=3), st.integers(-(2**60), 2**60) | st.floats(), max_size=2)
+    | st.lists(st.integers(), max_size=2)
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from([*p.RECORD_FIELDS, "extra"]), ODD_VALUES, max_size=3),
+    st.sets(st.sampled_from(p.RECORD_FIELDS), max_size=2),
+)
+def test_the_quick_record_check_accepts_only_what_the_full_checks_accept(
+    changes: dict, dropped: set
+) -> None:
+    wire = {**_record(note="收款").to_json(), **changes}
+    for name in dropped:
+        wire.pop(name, None)
+    quick = p._well_formed(wire)
+    try:
+        full = p._parse_record_checked(wire, "record")
+    except p.ProtocolError:
+        full = None
+    if quick is not None:
+        assert full is not None
+        assert (quick, quick.payload_json) == (full, full.payload_json)
+
+
+def test_the_quick_record_check_takes_an_ordinary_record() -> None:
+    record = _record(note="收款", tenders=[{"amount_fen": 5, "method": "cash"}])
+    assert p._well_formed(record.to_json()) == record
