@@ -38,20 +38,20 @@ def _plain(value: Any) -> bool:
     """True for a dict with str keys (or a list) holding only str, int, bool, None, and dicts or
     lists of the same: no float anywhere. Exact types, so a quick check of the common shape."""
     if type(value) is dict:
-        if not all(type(key) is str for key in value):
-            return False
-        items: Any = value.values()
-    elif type(value) is list:
-        items = value
-    else:
-        return False
-    for item in items:
-        kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
-            continue
-        if not _plain(item):
-            return False
-    return True
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            kind = type(item)
+            if not (kind is str or kind is int or kind is bool or item is None or _plain(item)):
+                return False
+        return True
+    if type(value) is list:
+        for item in value:
+            kind = type(item)
+            if not (kind is str or kind is int or kind is bool or item is None or _plain(item)):
+                return False
+        return True
+    return False
 
 
 def _refuse_floats(value: Any) -> None:

@@ -212,24 +212,32 @@ def _json_ok(value: Any, depth: int) -> bool:
     """True for a dict or list of JSON values without floats, huge integers or deep nesting."""
     if depth > MAX_PAYLOAD_DEPTH:
         return False
+    # One pass per container, exact types only: the push path walks every payload.
     if type(value) is dict:
-        if not all(type(key) is str for key in value):
-            return False
-        items: Any = value.values()
-    elif type(value) is list:
-        items = value
-    else:
-        return False
-    for item in items:
-        kind = type(item)
-        if kind is str or kind is bool or item is None:
-            continue
-        if kind is int:
-            if not -MAX_INT <= item <= MAX_INT:
+        for key, item in value.items():
+            if type(key) is not str:
                 return False
-        elif not _json_ok(item, depth + 1):
-            return False
-    return True
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                continue
+            if kind is int:
+                if not -MAX_INT <= item <= MAX_INT:
+                    return False
+            elif not _json_ok(item, depth + 1):
+                return False
+        return True
+    if type(value) is list:
+        for item in value:
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                continue
+            if kind is int:
+                if not -MAX_INT <= item <= MAX_INT:
+                    return False
+            elif not _json_ok(item, depth + 1):
+                return False
+        return True
+    return False
 
 
 def canonical_text(payload: dict[str, Any]) -> str:
