@@ -83,10 +83,18 @@ def fen(payload: dict[str, Any], key: str) -> int:
 
 def children(payload: dict[str, Any], key: str) -> list[dict[str, Any]]:
     """A list of child rows (empty when absent)."""
-    value = payload.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+    value = payload.get(key, _ABSENT)
+    if value is _ABSENT:
+        return []
+    if not isinstance(value, list):
         raise Unprojectable(f"{key} is not a list of objects")
+    for child in value:
+        if not isinstance(child, dict):
+            raise Unprojectable(f"{key} is not a list of objects")
     return value
+
+
+_ABSENT: Any = object()
 
 
 def parse_instant(value: str) -> datetime | None:
@@ -121,8 +129,11 @@ def _line_id(child: dict[str, Any], index: int) -> str:
     return value if isinstance(value, str) and value else str(index)
 
 
-def _money(rows: Rows, record: WireRecord, kind: str, lines: list[tuple[str, str, int]]) -> None:
-    day, shift_id, unit_id = common(record)
+def _money(
+    rows: Rows, record: WireRecord, kind: str, lines: list[tuple[str, str, int]],
+    where: tuple[str, str | None, str | None] | None = None,
+) -> None:  # fmt: skip
+    day, shift_id, unit_id = where or common(record)
     for line, method, amount in lines:
         rows.money_lines.append(
             (record.record_id, line, kind, rows.site_id, record.device_id, day, shift_id,
@@ -130,8 +141,11 @@ def _money(rows: Rows, record: WireRecord, kind: str, lines: list[tuple[str, str
         )  # fmt: skip
 
 
-def _allocate(rows: Rows, record: WireRecord, lines: list[tuple[str, str | None, int]]) -> None:
-    day, _shift, unit_id = common(record)
+def _allocate(
+    rows: Rows, record: WireRecord, lines: list[tuple[str, str | None, int]],
+    where: tuple[str, str | None, str | None] | None = None,
+) -> None:  # fmt: skip
+    day, _shift, unit_id = where or common(record)
     for line, charge_id, amount in lines:
         rows.allocations.append(
             (record.record_id, line, rows.site_id, record.device_id, day, unit_id, charge_id,
@@ -178,16 +192,18 @@ def _reversible(rows: Rows, record: WireRecord, kind: str) -> None:
     prepaid = sum(t[2] for t in tenders) - sum(a[2] for a in allocations)
     if prepaid:
         allocations.append(("prepaid", None, prepaid))
-    _money(rows, record, kind, tenders)
-    _allocate(rows, record, allocations)
+    where = common(record)
+    _money(rows, record, kind, tenders, where)
+    _allocate(rows, record, allocations, where)
 
 
 def refund(rows: Rows, record: WireRecord) -> None:
     """Prepaid balance paid back: money out, prepaid down."""
     amount = fen(record.payload, "amount_fen")
     method = text(record.payload, "method", required=False) or "cash"
-    _money(rows, record, "refund", [("0", method, -amount)])
-    _allocate(rows, record, [("prepaid", None, -amount)])
+    where = common(record)
+    _money(rows, record, "refund", [("0", method, -amount)], where)
+    _allocate(rows, record, [("prepaid", None, -amount)], where)
 
 
 def adjustment(rows: Rows, record: WireRecord) -> None:
