@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from aiohttp import web
 
 from feetui.sync.protocol import STATUS_CONFLICT, parse_push_request
@@ -25,10 +27,11 @@ async def push(request: web.Request) -> web.Response:
     answer = await apply_push(app[DB], batch, settings=app[SETTINGS], now=now(request))
     metrics = app[METRICS]
     metrics.inc("feetui_pushes_total")
-    for result in answer.results:
-        metrics.inc("feetui_records_applied_total", status=result.status)
-        if result.status == STATUS_CONFLICT:
-            metrics.inc("feetui_conflicts_total")
+    # One increment per outcome, not per record.
+    for status, count in Counter(result.status for result in answer.results).items():
+        metrics.inc("feetui_records_applied_total", count, status=status)
+        if status == STATUS_CONFLICT:
+            metrics.inc("feetui_conflicts_total", count)
     return json_response(answer.to_json())
 
 
