@@ -11,9 +11,10 @@ transaction each, with the bulk ``INSERT ... ON CONFLICT DO NOTHING`` the server
 (``Tx.insert_rows``) and nothing else: "raw keyed" into a copy of ``journal`` with its keys and
 index (the fair baseline: the server's insert must be keyed by record id), and "raw heap" into a
 copy without any key (what earlier runs compared against). Prints records/s, the ratios to the
-raw inserts and the load average. Request bodies are encoded before the clock starts, as a
-counter's outbox would be. Payments are stamped today on the real clock, as the server judges
-lateness by it.
+raw inserts, the sync-server process's CPU time per record of the one-counter drain (the
+SQLite work runs in that process; PostgreSQL's own processes are not counted) and the load
+average. Request bodies are encoded before the clock starts, as a counter's outbox would be.
+Payments are stamped today on the real clock, as the server judges lateness by it.
 """
 
 from __future__ import annotations
@@ -153,6 +154,16 @@ async def _prepare(url: str, devices: int) -> list[str]:
         await db.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and all its threads (Linux ``/proc``; 0 elsewhere):
+    a figure the other sessions' load on a shared machine barely moves."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _serve(url: str, port: int) -> asyncio.subprocess.Process:
     """The real server in its own process, as deployed; returns once it listens."""
     process = await asyncio.create_subprocess_exec(
@@ -177,9 +188,10 @@ async def bench(url: str, n: int) -> dict[str, float]:
         async with aiohttp.ClientSession() as session:
             devices = [await _enroll(session, base, code) for code in codes]
             queued = [_bodies(d[0], _records(d[0], n)) for d in devices]
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), _cpu_seconds(process.pid)
             await _drain(session, base, devices[0], queued[0])
             one = n / (time.perf_counter() - began)
+            cpu_one = (_cpu_seconds(process.pid) - cpu) / n * 1e6
             began = time.perf_counter()
             await asyncio.gather(
                 *(_drain(session, base, d, q) for d, q in zip(devices[1:], queued[1:], strict=True))
@@ -191,6 +203,7 @@ async def bench(url: str, n: int) -> dict[str, float]:
     return {
         "one": one,
         "four": four,
+        "cpu_us": cpu_one,
         "raw": await _raw(url, n, keyed=True),
         "raw_heap": await _raw(url, n, keyed=False),
     }
@@ -203,7 +216,8 @@ def _report(name: str, result: dict[str, float]) -> None:
         f"{name:8} one counter {result['one']:6.0f}/s  four counters {result['four']:6.0f}/s"
         f"  raw keyed {raw:6.0f}/s (raw/one {raw / result['one']:.2f}×,"
         f" raw/four {raw / result['four']:.2f}×)  raw heap {heap:6.0f}/s"
-        f" (heap/one {heap / result['one']:.2f}×)  load {load}"
+        f" (heap/one {heap / result['one']:.2f}×)  server CPU {result['cpu_us']:.0f} µs/record"
+        f" (one counter)  load {load}"
     )
 
 
