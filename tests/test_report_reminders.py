@@ -73,7 +73,7 @@ async def test_a_unit_that_owes_nothing_is_skipped_with_a_message(
     site, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     out = tmp_path / "two.pdf"
-    assert _run([*site, "--unit", "2-1-102", "--unit", "1-1-101", "--out", str(out)]) == 0
+    assert _run([*site, "--unit", "2-1-102", "--unit", "1栋1单元101", "--out", str(out)]) == 0
     assert len(_pages(out)) == 1
     assert "2-1-102 截至 2026-11-23 没有到期欠费" in capsys.readouterr().err
     alone = tmp_path / "none.pdf"

@@ -19,6 +19,7 @@ from feetui.core.errors import N_, FeeError, InputError, RuleError
 from feetui.core.money import total
 from feetui.core.notice import ReminderItem, ReminderSheet, notice_number, pay_by
 from feetui.core.receipt import PrintLabels, ReminderNoticeDoc
+from feetui.core.unitcode import parse_room_code
 from feetui.db.guard import storage_errors
 from feetui.db.models import Site, Unit
 from feetui.db.queries.arrears_list import (
@@ -167,7 +168,8 @@ async def find_reminder_units(svc: Services, *, as_of: date, flt: ArrearsFilter)
 
 
 async def find_units_by_code(svc: Services, codes: Iterable[str]) -> list[str]:
-    """The ids of the units with these room codes, in the order given.
+    """The ids of the units with these room codes (any form a cashier types: ``3栋2单元1502``),
+    in the order given.
 
     Raises:
         InputError: ``unit_code_unknown`` for a code no unit has.
@@ -175,13 +177,15 @@ async def find_units_by_code(svc: Services, codes: Iterable[str]) -> list[str]:
     """
     ids = []
     with storage_errors():
-        for code in codes:
-            unit = await Unit.get_or_none(code=code.strip())
-            if unit is None:
+        for typed in codes:
+            parsed = parse_room_code(typed)
+            code = (parsed.canonical if parsed else None) or typed.strip()
+            found = await Unit.filter(code=code).values_list("id", flat=True)
+            if len(found) != 1:  # none, or units of two sites sharing the code
                 raise InputError(
-                    "unit_code_unknown", N_("There is no unit {room}."), room=code.strip()
+                    "unit_code_unknown", N_("There is no unit {room}."), room=typed.strip()
                 )
-            ids.append(unit.id)
+            ids.append(str(found[0]))
     return ids
 
 
