@@ -278,7 +278,8 @@ def _open_app(folder: DemoFolder, url: str, lang: str, app_args: list[str]) -> i
     child = subprocess.Popen(argv, env=_child_env(lang))
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        return child.wait()
+        code = child.wait()
+        return code if code >= 0 else 128 - code  # killed by a signal: the shell's convention
     finally:
         signal.signal(signal.SIGINT, previous)
         _stop(child)
