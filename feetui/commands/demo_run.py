@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+DEFAULT_UNITS = 1860
 READY_VERSION = 1
 """Bump when the folder's layout changes: an older folder is then rebuilt."""
 SERVER_START_SECONDS = 30.0
@@ -125,7 +126,7 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
         "counter app on it. Other options are passed to `feetui run`.",
     )
     parser.add_argument("--dir", default=".feetui/demo", help="demo folder (.feetui/demo)")
-    parser.add_argument("--units", type=int, default=1860, help="units of a new demo (1860)")
+    parser.add_argument("--units", type=int, default=None, help="units of a new demo (1860)")
     parser.add_argument("--lang", choices=("zh_CN", "en_US"), default=None, help="language")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--no-app", action="store_true", help="one sync round instead of the app")
@@ -158,19 +159,22 @@ def _run(args: argparse.Namespace, app_args: list[str], folder: DemoFolder, lang
 
     folder.root.mkdir(parents=True, exist_ok=True)
     fresh = not folder.is_ready()
+    units = args.units or DEFAULT_UNITS
     if fresh:
         folder.clear()
-        _build(folder, args.units, lang)
+        _build(folder, units, lang)
         _setup_hq(folder, lang)
     else:
         print(
             _("Reusing the demo in {folder} (delete it to start over).").format(folder=folder.root)
         )
+        if args.units is not None:
+            print(_("--units applies to a new demo only."))
     with LocalServer(folder) as server:
         if fresh:
             _enroll(folder, server.url, lang)
             folder.ready.write_text(
-                json.dumps({"version": READY_VERSION, "units": args.units}), encoding="utf-8"
+                json.dumps({"version": READY_VERSION, "units": units}), encoding="utf-8"
             )
         _print_welcome(folder, server)
         if args.no_app:

@@ -93,6 +93,7 @@ def test_second_run_reuses_the_demo(first_run: tuple[Path, str]) -> None:
     done = _orchestrate(folder, "--no-app")
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Reusing the demo in {folder}" in done.stdout
+    assert "--units applies to a new demo only." in done.stdout
     assert "Building" not in done.stdout and "adopts" not in done.stdout
     assert "Cashier: code 1001, PIN 1234" in done.stdout
     assert "Pushed 0 records" in done.stdout
