@@ -538,6 +538,11 @@ class FeeApp(TranslatedBindings, App[int]):
         """Show every key of the current screen."""
         self.action_help()
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a reflex, or copy in an input) does not quit: say how, in the cashier's
+        language (Textual's own words for it are English)."""
+        self.notify(_("Press Ctrl+Q to quit the app."), title=_("Do you want to quit?"))
+
     def action_help(self) -> None:
         """F1: list every key of the screen the cashier is on."""
         from feetui.screens.help import HelpScreen, keys_of

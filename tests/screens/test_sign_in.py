@@ -47,6 +47,15 @@ async def test_shift_open_refuses_a_count_with_letters(settings, clock, communit
         assert await Shift.all().count() == 0
 
 
+async def test_ctrl_c_says_in_chinese_how_to_quit_and_does_not(settings, clock, community) -> None:
+    app = make_app(settings, clock=clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await press(pilot, "ctrl+c")
+        said = [(n.title, n.message) for n in app._notifications]
+        assert ("要退出吗？", "按 Ctrl+Q 退出程序。") in said
+        assert isinstance(app.screen, SignInScreen)
+
+
 async def test_wrong_pins_count_down_and_the_fifth_locks_the_code(
     settings, clock, community
 ) -> None:
