@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _signals_raise():
             return _run(args, app_args, folder, lang)
-    except DemoError as error:
+    except (DemoError, OSError) as error:
         print(_("The demo stopped: {reason}").format(reason=error), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -101,11 +101,17 @@ def test_second_run_reuses_the_demo(first_run: tuple[Path, str]) -> None:
     assert _gone(_server_pid(done.stdout))
 
 
-def test_serve_stops_its_server_on_ctrl_c(first_run: tuple[Path, str]) -> None:
+def test_serve_stops_its_server_on_ctrl_c_even_when_started_with_it_ignored(
+    first_run: tuple[Path, str],
+) -> None:
     folder, _ = first_run
     argv = [sys.executable, "-m", "feetui.commands.demo_run", "--dir", str(folder),
             "--lang", "en_US", "--serve"]  # fmt: skip
-    child = subprocess.Popen(argv, env=_env(), stdout=subprocess.PIPE, text=True)
+    # A shell starts a background job with SIGINT ignored; Ctrl+C must still stop the demo.
+    child = subprocess.Popen(
+        argv, env=_env(), stdout=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
     assert child.stdout is not None
     deadline = time.monotonic() + RUN_SECONDS
     lines = []
@@ -126,3 +132,12 @@ def test_serve_stops_its_server_on_ctrl_c(first_run: tuple[Path, str]) -> None:
             child.wait()
     assert child.returncode == 130
     assert _server_pid(rest) == pid and _gone(pid)
+
+
+def test_a_folder_that_cannot_be_made_stops_the_demo_with_its_reason(tmp_path: Path) -> None:
+    taken = tmp_path / "demo"
+    taken.write_text("not a folder", encoding="utf-8")
+    done = _orchestrate(taken, "--no-app")
+    assert done.returncode == 1
+    assert done.stderr.startswith("The demo stopped: ") and "Traceback" not in done.stderr
+    assert "Starting the sync server" not in done.stdout
