@@ -190,6 +190,8 @@ def test_adopt_command_refuses_bad_files_with_a_clear_message(
         assert main(["adopt-counter", path, *db]) == 1
         out, err = capsys.readouterr()
         assert (out, f"nothing adopted ({code}):" in err, words in err) == ("", True, True), err
+    with sqlite3.connect(tmp_path / "hq.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM change_log").fetchone() == (0,)
     assert main(["adopt-counter", str(counter_file), *db]) == 0
     out, _ = capsys.readouterr()
     assert out.startswith("site DEMO01 adopted (") and "30 unit(s)" in out
