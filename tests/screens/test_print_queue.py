@@ -150,6 +150,11 @@ async def test_jobs_left_by_the_last_session_are_shown_at_start_and_f5_prints_th
         await sign_in(pilot)
         assert isinstance(app.screen, LookupScreen)
         assert shows(pilot, _waiting(2), _("printer not found"), "f5", _("Print waiting"))
+        palette = [str(command.title) for command in app.get_system_commands(app.screen)]
+        assert _("Print waiting") in palette
+        await press(pilot, "f1")
+        assert shows(pilot, "f5", _("Print waiting"))
+        await press(pilot, "escape")
         await press(pilot, "f5")
         assert paper.read_bytes() == b"first\nsecond\n"  # oldest first, each once
         assert spool.pending() == []
@@ -191,6 +196,7 @@ async def test_a_shift_slip_that_did_not_print_waits_and_f5_prints_it(
             "It waits in the print queue: F5 prints it."
         )
         assert shows(pilot, said[:8])
+        assert shows(pilot, "f5", _("Print waiting"))  # in the close screen's footer
         spool = PrintSpool.beside_database(settings.resolved_db_path())
         assert [job.kind for job in spool.pending()] == ["shift_report"]
         folder.mkdir()  # the printer is plugged back in
