@@ -295,7 +295,9 @@ async def _advance(
             created_at,
             head.device_id,
         )
-        await resolve_gaps(tx, device_id=head.device_id, up_to_seq=ack, at=iso(now))
+        await resolve_gaps(
+            tx, site_id=head.site_id, device_id=head.device_id, up_to_seq=ack, at=iso(now)
+        )
     problems += _gap(head, ack, beyond)
     return ack, problems
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sync_server.db.connection import Tx
+from sync_server.db.connection import Table, Tx
 from sync_server.services.changes import dumps
 
 KINDS = (
@@ -26,6 +26,13 @@ KINDS = (
 )
 
 
+EXCEPTIONS = Table(
+    "exceptions",
+    (("dedupe_key", "text"), ("kind", "text"), ("site_id", "text"), ("device_id", "text"),
+     ("seq", "bigint"), ("record_id", "text"), ("detail", "text"), ("created_at", "text")),
+)  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class Exception_:
     """One exception to record."""
@@ -40,28 +47,32 @@ class Exception_:
 
 
 async def record_exceptions(tx: Tx, items: list[Exception_], *, at: str) -> None:
-    """Insert exceptions not recorded before (same ``dedupe_key`` → nothing happens)."""
-    for item in items:
-        await tx.execute(
-            "INSERT INTO exceptions (dedupe_key, kind, site_id, device_id, seq, record_id, detail,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-            item.dedupe_key,
-            item.kind,
-            item.site_id,
-            item.device_id,
-            item.seq,
-            item.record_id,
-            dumps(item.detail),
-            at,
-        )
+    """Insert exceptions not recorded before (same ``dedupe_key`` → nothing happens).
+
+    One bulk insert for the whole list: a counter that was offline for days pushes batches in
+    which every record is flagged late.
+    """
+    await tx.insert_rows(
+        EXCEPTIONS,
+        [
+            (item.dedupe_key, item.kind, item.site_id, item.device_id, item.seq, item.record_id,
+             dumps(item.detail), at)
+            for item in items
+        ],
+    )  # fmt: skip
 
 
-async def resolve_gaps(tx: Tx, *, device_id: str, up_to_seq: int, at: str) -> None:
-    """Close the open sequence-gap exceptions of a device that its acknowledgement has passed."""
+async def resolve_gaps(tx: Tx, *, site_id: str, device_id: str, up_to_seq: int, at: str) -> None:
+    """Close the open sequence-gap exceptions of a device that its acknowledgement has passed.
+
+    ``site_id`` (the device's site, which its gaps carry) lets the query use the exceptions'
+    ``(site_id, kind)`` index instead of reading every exception on every push.
+    """
     await tx.execute(
-        "UPDATE exceptions SET resolved_at = ? WHERE kind = 'seq_gap' AND device_id = ?"
-        " AND seq <= ? AND resolved_at IS NULL",
+        "UPDATE exceptions SET resolved_at = ? WHERE site_id = ? AND kind = 'seq_gap'"
+        " AND device_id = ? AND seq <= ? AND resolved_at IS NULL",
         at,
+        site_id,
         device_id,
         up_to_seq,
     )
