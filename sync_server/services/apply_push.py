@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from feetui.core.journal import ChainEntry, verify_chain
@@ -33,7 +32,7 @@ from sync_server.clock import iso
 from sync_server.db.connection import Database, Row, Table, Tx
 from sync_server.errors import unauthorized
 from sync_server.services import consolidate
-from sync_server.services.changes import append_changes
+from sync_server.services.changes import IN_JOURNAL, append_changes
 from sync_server.services.exceptions import Exception_, record_exceptions, resolve_gaps
 from sync_server.settings import Settings
 
@@ -97,30 +96,16 @@ async def apply_push(
         ]
         ack, chain_problems = await _advance(tx, head, held, now=now, settings=settings)
         await record_exceptions(tx, problems + chain_problems, at=at)
+        # The record itself is the journal row just written: the change names it, pull reads it.
         await append_changes(
             tx,
             [
-                (head.site_id, "journal", "upsert", r.record_id, _record_text(r), r.device_id, at)
+                (head.site_id, "journal", "upsert", r.record_id, IN_JOURNAL, r.device_id, at)
                 for r in created
             ],
         )
         await tx.execute("UPDATE devices SET last_push_at = ? WHERE id = ?", at, head.device_id)
     return PushResponse(request.device_id, ack, tuple(results))
-
-
-def _record_text(record: WireRecord) -> str:
-    """The record as change-log JSON, reusing its canonical payload text (no second encoding).
-
-    The text ``json.dumps`` gives for the fields in ``RECORD_FIELDS`` order with the payload
-    last, written field by field with json's own C string quoting (tests/server/test_push.py).
-    """
-    q = encode_basestring_ascii
-    return (
-        f'{{"device_id":{q(record.device_id)},"seq":{int.__repr__(record.seq)},'
-        f'"record_id":{q(record.record_id)},"kind":{q(record.kind)},'
-        f'"prev_hash":{q(record.prev_hash)},"hash":{q(record.hash)},'
-        f'"payload":{record.payload_json}}}'
-    )
 
 
 async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:

@@ -22,6 +22,12 @@ CHANGE_LOG = Table(
 )  # fmt: skip
 
 
+IN_JOURNAL = ""
+"""The ``data`` of a pushed record's change: the record is the ``journal`` row named by
+``entity_id`` (written in the same transaction), so its text is not stored a second time; pull
+reads it from the journal. Changes written before this carry the record's JSON text instead."""
+
+
 async def lock_change_log(tx: Tx) -> None:
     """Serialise numbering of change-log entries until this transaction ends (PostgreSQL)."""
     if tx.dialect == "postgres":
@@ -66,4 +72,4 @@ async def append_change(
     await append_changes(tx, [(site_id, entity, op, entity_id, data, None, at)])
 
 
-__all__ = ["append_change", "append_changes", "dumps", "lock_change_log"]
+__all__ = ["IN_JOURNAL", "append_change", "append_changes", "dumps", "lock_change_log"]

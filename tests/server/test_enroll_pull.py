@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.server.helpers import Hq
 
 
@@ -72,6 +74,27 @@ async def test_pull_sends_site_master_data_and_other_devices_records_but_not_my_
     assert journal == [theirs.to_json()]
     sites = [c["data"]["code"] for c in page["changes"] if c["entity"] == "site"]
     assert sites == ["S1"]
+
+
+async def test_a_pushed_record_is_pulled_from_the_journal_and_old_text_copies_still_pull(
+    hq: Hq,
+) -> None:
+    one = await hq.enroll(name="window-1")
+    two = await hq.enroll(name="window-2")
+    new, old = two.payment(200), two.payment(300)
+    await hq.push(two, [new])
+    # The change names the journal row; the record's text is not stored twice.
+    assert await hq.scalar("SELECT data FROM change_log WHERE entity_id = ?", new.record_id) == ""
+    # A change written before that kept the record's JSON text: it still pulls as it was.
+    await hq.rows(
+        "INSERT INTO change_log (site_id, entity, op, entity_id, data, source_device, created_at)"
+        " SELECT site_id, 'journal', 'upsert', ?, ?, ?, '2026-11-23T01:30:00.000000Z'"
+        " FROM devices WHERE id = ?",
+        old.record_id, json.dumps(old.to_json()), two.device_id, two.device_id,
+    )  # fmt: skip
+    page = await _pull(hq, one)
+    journal = [c["data"] for c in page["changes"] if c["entity"] == "journal"]
+    assert journal == [new.to_json(), old.to_json()]
 
 
 async def test_pull_pages_follow_the_cursor_without_skipping_or_repeating(hq: Hq) -> None:

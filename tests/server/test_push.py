@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 
 from tests.server.helpers import Hq
@@ -118,22 +117,3 @@ async def test_a_record_resent_after_a_lost_reply_answers_exists(hq: Hq) -> None
     assert [r["status"] for r in answer["results"]] == ["exists", "exists"]
     assert answer["ack_seq"] == 2
     assert await hq.scalar("SELECT count(*) FROM journal") == 2
-
-
-def test_the_change_log_text_of_a_record_is_json_dumps_of_its_fields_with_the_payload_last() -> (
-    None
-):
-    from feetui.sync.protocol import RECORD_FIELDS, make_record
-    from sync_server.services.apply_push import _record_text
-
-    record = make_record(
-        device_id="0190a1b2-0000-4000-8000-000000000001", seq=2**40, kind="payment",
-        record_id="0190a1b2-0000-7000-8000-000000000002", prev_hash="0" * 64,
-        payload={"note": "张三 \"引号\" \\ \n", "amount_fen": 5, "tenders": [{"id": "x"}]},
-    )  # fmt: skip
-    head = json.dumps(
-        {name: getattr(record, name) for name in RECORD_FIELDS if name != "payload"},
-        separators=(",", ":"),
-    )
-    assert _record_text(record) == head[:-1] + ',"payload":' + record.payload_json + "}"
-    assert json.loads(_record_text(record)) == record.to_json()
