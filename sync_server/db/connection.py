@@ -135,13 +135,14 @@ class _SqliteTx:
     async def execute(self, sql: str, *args: Any) -> None:
         await self._conn.execute(sql, args)
 
+    # One trip to the connection's thread per query (a cursor's execute, fetch and close would be
+    # three, and each trip waits for the thread and the GIL).
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        async with self._conn.execute(sql, args) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._conn.execute_fetchall(sql, args))
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
-        async with self._conn.execute(sql, args) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetch(sql, *args)
+        return rows[0] if rows else None
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         row = await self.fetchrow(sql, *args)
