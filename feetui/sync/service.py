@@ -96,6 +96,7 @@ class SyncService:
     _client: SyncClient | None = None
     _wake: asyncio.Event | None = None
     _batches: int = 0
+    _stopping: bool = False
 
     @property
     def client(self) -> SyncClient:
@@ -154,12 +155,25 @@ class SyncService:
         if self._wake is not None:
             self._wake.set()
 
+    def stop(self) -> None:
+        """Let :meth:`run` return once the round under way is over.
+
+        Gentler than cancelling its task: a cancel that lands while a store transaction is
+        starting leaves Tortoise's SQLite connection lock held (its ``__aexit__`` never runs),
+        and every later query of that store then waits forever.
+        """
+        self._stopping = True
+        self.nudge()
+
     async def run(self) -> None:
-        """Sync until cancelled: rounds with ``interval`` between them, backoff after failures."""
+        """Sync until cancelled or stopped: rounds with ``interval`` between them, backoff after
+        failures."""
         self._wake = asyncio.Event()
+        if self._stopping:
+            self._wake.set()
         await self._publish()
         try:
-            while True:
+            while not self._stopping:
                 try:
                     await self.sync_once()
                     self.backoff.reset()

@@ -140,3 +140,28 @@ async def test_push_to_a_closed_port_leaves_the_outbox_alone(db, ids, clock) -> 
         with pytest.raises(SyncError) as caught:
             await push_outbox(client, device_id=db.device_id, clock=clock)
     assert caught.value.transient and await count_waiting(db.device_id) == 3
+
+
+async def test_a_stopped_service_ends_its_run_after_the_round_under_way(
+    db, hq, enrolled, ids, clock
+) -> None:
+    import asyncio
+
+    online = asyncio.Event()
+
+    def seen(status: SyncStatus) -> None:
+        if status.mode is SyncMode.ONLINE:
+            online.set()
+
+    service = SyncService(enrolled, clock, interval=3600, on_status=seen)
+    await append_entries(db.device_id, ids, 2)
+    task = asyncio.create_task(service.run())
+    async with asyncio.timeout(10):
+        await online.wait()  # the first round is over; the loop now waits an hour
+    service.stop()
+    async with asyncio.timeout(10):
+        await task  # returns by itself: no cancel
+    assert await count_waiting(db.device_id) == 0
+    # The store is free: its queries run at once.
+    async with asyncio.timeout(5):
+        assert not await get_alarm()
