@@ -402,9 +402,9 @@ async def list_open_scans(svc: Services) -> list[ScanProgress]:
     """This counter's scans not settled yet (not final, or a success not yet posted), oldest
     first."""
     with storage_errors():
-        rows = await ScanPayment.filter(device_id=svc.device_id, posted=False).order_by(
-            "created_at", "id"
-        )
+        rows = await ScanPayment.filter(
+            device_id=svc.device_id, posted=False, state__in=(*OPEN_STATES, SUCCESS)
+        ).order_by("created_at", "id")
     return [p for p in map(_progress, rows) if not p.settled]
 
 
@@ -448,8 +448,8 @@ async def _get(payment_id: str) -> ScanPayment:
     return row
 
 
-def _progress(row: ScanPayment, **change: Any) -> ScanProgress:
-    progress = ScanProgress(
+def _progress(row: ScanPayment) -> ScanProgress:
+    return ScanProgress(
         payment_id=row.id,
         provider=row.provider,
         amount=Money(row.amount_fen),
@@ -460,7 +460,6 @@ def _progress(row: ScanPayment, **change: Any) -> ScanProgress:
         cancel_requested=row.cancel_requested,
         posted=row.posted,
     )
-    return replace(progress, **change) if change else progress
 
 
 async def _ask_hq(client: SyncClient, row: ScanPayment, code: PaymentCode | None) -> ScanState:
