@@ -304,23 +304,29 @@ async def sweep_scans(ctx: ScanContext, *, idle: timedelta) -> list[ScanState]:
 
 
 async def _charge(provider: ScanProvider, order: PayOrder, scan: _Scan) -> ProviderAnswer:
-    """Charge, then settle an unknown outcome by querying (resending once if there is no order)."""
+    """Charge, then settle an unknown outcome by querying (resending once if there is no order).
+
+    A failure answered to the resent charge is believed only once a query agrees (the first
+    charge may have gone through while the provider's query lagged behind it).
+    """
     answer = await provider.pay(order)
     _log(scan, "pay", answer)
     resent = False
-    while answer.outcome in (base.UNKNOWN, base.ALREADY_PAID):
+    while answer.outcome in (base.UNKNOWN, base.ALREADY_PAID) or (
+        resent and answer.outcome == base.FAILED
+    ):
         if answer.untrusted:
-            scan.set(untrusted=int(scan["untrusted"]) + 1, last_code=answer.code)
+            scan.set(untrusted=int(scan["untrusted"]) + 1, last_code=answer.code[:64])
         queried = await provider.query(order.out_trade_no)
         _log(scan, "query", queried)
-        if queried.outcome == base.NOT_FOUND and not resent:
-            resent = True
-            answer = await provider.pay(order)
-            _log(scan, "pay again", answer)
-            continue
-        if queried.outcome == base.NOT_FOUND:
-            return base.unknown(queried.code, untrusted=True)
-        return queried
+        if queried.outcome != base.NOT_FOUND:
+            return queried
+        if resent:
+            failed = answer.outcome == base.FAILED
+            return answer if failed else base.unknown(queried.code, untrusted=True)
+        resent = True
+        answer = await provider.pay(order)
+        _log(scan, "pay again", answer)
     return answer
 
 

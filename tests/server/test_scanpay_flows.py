@@ -12,6 +12,9 @@ import asyncio
 
 import pytest
 
+from feetui.sync.protocol import parse_scan_request
+from sync_server.providers import base
+from sync_server.providers.base import PayOrder, ProviderAnswer
 from sync_server.services.scanpay import out_trade_no
 from tests.scanpay.kit import ScanKit, alipay_code, wechat_code
 
@@ -247,3 +250,55 @@ async def test_wechat_answers_signed_with_hmac_sha256_are_verified(scan: ScanKit
     states = await scan.until_final(state)
     assert states[-1]["state"] == "success"
     assert scan.wechat.bad_requests == 0
+
+
+class ScriptedProvider:
+    """An adapter answering from a script (the state machine's view of any provider)."""
+
+    name = "wechat"
+
+    def __init__(self, *answers: ProviderAnswer) -> None:
+        self.answers = list(answers)
+        self.calls: list[str] = []
+
+    async def _next(self, call: str) -> ProviderAnswer:
+        self.calls.append(call)
+        return self.answers.pop(0)
+
+    async def pay(self, order: PayOrder) -> ProviderAnswer:
+        return await self._next("pay")
+
+    async def query(self, out_trade_no: str) -> ProviderAnswer:
+        return await self._next("query")
+
+    async def reverse(self, out_trade_no: str) -> ProviderAnswer:
+        return await self._next("reverse")
+
+
+@pytest.mark.parametrize(
+    ("last_query", "expected"),
+    [
+        (ProviderAnswer(base.SUCCESS, transaction_id="4200x"), ("success", None)),
+        (ProviderAnswer(base.NOT_FOUND), ("failed", "code_expired")),
+    ],
+)
+async def test_a_failure_answered_to_a_resent_charge_is_believed_only_if_a_query_agrees(
+    scan: ScanKit, last_query: ProviderAnswer, expected: tuple[str, str | None]
+) -> None:
+    from sync_server.keys import CLOCK, DB
+    from sync_server.services.auth import Principal
+    from sync_server.services.scanpay import ScanContext, start_scan
+
+    scripted = ScriptedProvider(
+        base.unknown("SYSTEMERROR"),
+        ProviderAnswer(base.NOT_FOUND, code="ORDERNOTEXIST"),
+        ProviderAnswer(base.FAILED, code="AUTHCODEEXPIRE", reason="code_expired"),
+        last_query,
+    )
+    app = scan.hq.client.app
+    context = ScanContext(app[DB], app[CLOCK], lambda merchant: scripted)
+    device = Principal("device", device_id=scan.device.device_id, site_id=scan.device.site_id)
+    request = parse_scan_request(scan.body(wechat_code(), 100))
+    state = await start_scan(context, request, device=device)
+    assert scripted.calls == ["pay", "query", "pay", "query"]
+    assert (state.state, state.reason) == expected
