@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from feetui.core.money import Money
+from sync_server.clock import utc_now
 from sync_server.providers import base
 from sync_server.providers.base import PayOrder, ProviderAnswer
 from sync_server.providers.http import post
@@ -189,7 +190,6 @@ class AlipayProvider:
         private_key: the app's RSA private key.
         alipay_public_key: Alipay's RSA public key (verifies answers).
         timeout_s: deadline of one call.
-        clock: the request timestamp source (Beijing time is written).
     """
 
     name = "alipay"
@@ -222,7 +222,7 @@ class AlipayProvider:
             "format": "JSON",
             "charset": "utf-8",
             "sign_type": "RSA2",
-            "timestamp": datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
+            "timestamp": utc_now().astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"),
             "version": "1.0",
             "biz_content": json.dumps(biz, ensure_ascii=False, separators=(",", ":")),
         }
