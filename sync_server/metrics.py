@@ -15,6 +15,10 @@ HELP = {
     "feetui_records_applied_total": "Pushed records, by outcome (created, exists, conflict).",
     "feetui_conflicts_total": "Pushed records whose id was already held with other content.",
     "feetui_pull_changes_total": "Changes sent to counters by pull.",
+    "feetui_scanpay_provider_calls_total": (
+        "Calls to scanned-code payment providers, by provider, call (pay, query, reverse) and"
+        " outcome."
+    ),
 }
 
 

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from feetui.sync.protocol import UUID_TEXT, parse_scan_request
 from sync_server.handlers.common import json_response, principal, read_json
-from sync_server.keys import CLOCK, DB, SCAN_HTTP, SETTINGS
+from sync_server.keys import CLOCK, DB, METRICS, SCAN_HTTP, SETTINGS
 from sync_server.services.auth import require_device
 from sync_server.services.scanpay import (
     ScanContext,
@@ -26,6 +26,7 @@ def _context(request: web.Request) -> ScanContext:
         clock=app[CLOCK],
         providers=provider_factory(app[SCAN_HTTP]),
         timezone=app[SETTINGS].timezone,
+        metrics=app[METRICS],
     )
 
 

@@ -23,6 +23,7 @@ KINDS = (
     "overpaid",
     "over_short",
     "unprojected",
+    "scanpay_unresolved",
 )
 
 

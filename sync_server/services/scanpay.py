@@ -42,9 +42,11 @@ from feetui.sync.protocol import MAX_SCAN_RETRY_MS, ProtocolError, ScanRequest, 
 from sync_server.clock import iso
 from sync_server.db.connection import Database, Row
 from sync_server.errors import ApiError
+from sync_server.metrics import Metrics
 from sync_server.providers import base
 from sync_server.providers.base import PayOrder, ProviderAnswer, ScanProvider
 from sync_server.services.auth import Principal
+from sync_server.services.exceptions import Exception_, record_exceptions
 from sync_server.services.merchants import Merchant, find_merchant, get_merchant, load_provider
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ class ScanContext:
     clock: Clock
     providers: ProviderFactory
     timezone: str = "Asia/Shanghai"
+    metrics: Metrics | None = None
+    """Counts provider calls by provider, call and outcome (``/metrics``), when given."""
 
 
 def provider_factory(session: aiohttp.ClientSession) -> ProviderFactory:
@@ -102,6 +106,9 @@ class _Scan:
     row: dict[str, Any]
     merchant: Merchant
     changed: set[str]
+    metrics: Metrics | None = None
+    unresolved: bool = False
+    """The reversal was given up: HQ's exceptions report gets an alarm with the row."""
 
     def __getitem__(self, key: str) -> Any:
         return self.row[key]
@@ -406,9 +413,17 @@ async def _maybe_reverse(ctx: ScanContext, scan: _Scan, provider: ScanProvider) 
             answer.code,
         )
         _finish(scan, "failed", scan["reason"] or "provider_error", ctx.clock())
+        scan.unresolved = True
 
 
 def _log(scan: _Scan, call: str, answer: ProviderAnswer) -> None:
+    if scan.metrics is not None:
+        scan.metrics.inc(
+            "feetui_scanpay_provider_calls_total",
+            provider=str(scan["provider"]),
+            call=call.split()[0],
+            outcome=answer.outcome,
+        )
     log.info(
         "scanned payment %s: %s %s -> %s%s",
         scan["payment_id"],
@@ -483,7 +498,7 @@ async def _load(ctx: ScanContext, payment_id: str) -> _Scan:
         row = await tx.fetchrow("SELECT * FROM scan_payments WHERE payment_id = ?", payment_id)
         assert row is not None
         merchant = await get_merchant(tx, row["merchant_id"])
-    return _Scan(dict(row), merchant, set())
+    return _Scan(dict(row), merchant, set(), ctx.metrics)
 
 
 async def _store(ctx: ScanContext, scan: _Scan, lease: str) -> None:
@@ -506,11 +521,33 @@ async def _store(ctx: ScanContext, scan: _Scan, lease: str) -> None:
             scan["payment_id"],
             PHASE_DONE,
         )
+        if scan.unresolved:
+            await record_exceptions(tx, [_alarm(scan)], at=iso(ctx.clock()))
         row = await tx.fetchrow(
             "SELECT * FROM scan_payments WHERE payment_id = ?", scan["payment_id"]
         )
     scan.row = dict(row) if row is not None else scan.row
     scan.changed.clear()
+
+
+def _alarm(scan: _Scan) -> Exception_:
+    """The exception of a payment whose reversal was never confirmed: someone must look at the
+    provider's merchant platform (the money may still be there)."""
+    return Exception_(
+        kind="scanpay_unresolved",
+        dedupe_key=f"scanpay_unresolved:{scan['payment_id']}",
+        site_id=scan["site_id"],
+        device_id=scan["device_id"],
+        seq=None,
+        record_id=scan["payment_id"],
+        detail={
+            "provider": scan["provider"],
+            "out_trade_no": scan["out_trade_no"],
+            "amount_fen": int(scan["amount_fen"]),
+            "reason": scan["reason"],
+            "last_code": scan["last_code"],
+        },
+    )
 
 
 __all__ = [

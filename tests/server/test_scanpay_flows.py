@@ -114,6 +114,12 @@ async def test_answers_with_a_bad_signature_are_never_taken_as_success(
     assert all(s["transaction_id"] is None for s in states)
     order = scan.sims[provider].orders[out_trade_no(state["payment_id"])]
     assert order.refunded, "the reversal gave back what the provider had taken"
+    alarms = await scan.hq.exceptions("scanpay_unresolved")
+    assert [(a["record_id"], a["site_id"]) for a in alarms] == [
+        (state["payment_id"], scan.device.site_id)
+    ]
+    metrics = await (await scan.hq.client.get("/metrics")).text()
+    assert f'call="reverse",outcome="reverse_retry",provider="{provider}"' in metrics
 
 
 @pytest.mark.parametrize("scenario", ["insufficient_funds", "code_expired"])
