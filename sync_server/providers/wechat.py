@@ -32,6 +32,7 @@ from sync_server.providers.http import post
 log = logging.getLogger(__name__)
 BEIJING = ZoneInfo("Asia/Shanghai")
 SIGN_TYPES = ("MD5", "HMAC-SHA256")
+BODY_BYTES = 128
 
 # err_code of micropay that say for sure the payer was not charged, and our reason for each.
 PAY_FAILURES = {
@@ -110,6 +111,13 @@ def parse_time_end(text: str) -> datetime | None:
         return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=BEIJING)
     except ValueError:
         return None
+
+
+def fit_bytes(text: str, limit: int = BODY_BYTES) -> str:
+    """``text`` cut at a character boundary to at most ``limit`` UTF-8 bytes (micropay's
+    ``body`` is String(128): 64 Chinese characters would not fit)."""
+    data = text.encode("utf-8")
+    return text if len(data) <= limit else data[:limit].decode("utf-8", errors="ignore")
 
 
 def _fen(text: str | None) -> int | None:
@@ -217,7 +225,7 @@ class WechatProvider:
         answer, why = await self._call(
             "/pay/micropay",
             {
-                "body": order.subject,
+                "body": fit_bytes(order.subject),
                 "out_trade_no": order.out_trade_no,
                 "total_fee": str(order.amount_fen),
                 "spbill_create_ip": self._client_ip,
@@ -272,4 +280,4 @@ class WechatProvider:
         return ProviderAnswer(base.REVERSE_RETRY, code=err or "no_err_code")
 
 
-__all__ = ["SIGN_TYPES", "WechatProvider", "from_xml", "sign", "to_xml", "verify"]
+__all__ = ["SIGN_TYPES", "WechatProvider", "fit_bytes", "from_xml", "sign", "to_xml", "verify"]

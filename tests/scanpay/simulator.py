@@ -370,6 +370,9 @@ class ProviderSimulator:
         self, request: web.Request, params: dict[str, str]
     ) -> web.StreamResponse:
         out_trade_no = params["out_trade_no"]
+        if len(params.get("body", "").encode("utf-8")) > 128:  # body is String(128)
+            self.bad_requests += 1
+            return self._wx_error("PARAM_ERROR", "body参数长度有误")
         outcome = await self._pay(
             out_trade_no, int(params["total_fee"]), params["auth_code"], params.get("body", "")
         )

@@ -96,3 +96,10 @@ def test_alipay_keys_must_be_rsa_keys() -> None:
         alipay.load_keys(ec_pem, key_pair("alipay-platform")[1])
     with pytest.raises(alipay.KeyError_):
         alipay.load_keys("garbage", "garbage")
+
+
+def test_wechat_bodies_are_cut_to_128_bytes_at_a_character_boundary() -> None:
+    subject = "物业费" * 22  # 66 characters, 198 bytes
+    body = wechat.fit_bytes(subject)
+    assert len(body.encode()) <= 128 and subject.startswith(body) and len(body) == 42
+    assert wechat.fit_bytes("物业费 3-2-1502") == "物业费 3-2-1502"

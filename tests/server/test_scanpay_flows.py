@@ -308,3 +308,10 @@ async def test_a_failure_answered_to_a_resent_charge_is_believed_only_if_a_query
     state = await start_scan(context, request, device=device)
     assert scripted.calls == ["pay", "query", "pay", "query"]
     assert (state.state, state.reason) == expected
+
+
+async def test_a_subject_of_64_chinese_characters_is_accepted(scan: ScanKit, provider: str) -> None:
+    body = scan.body(CODES[provider](), 100) | {"subject": "物" * 64}
+    status, state = await scan.post("/api/v1/pay/scan", body)
+    assert (status, state["state"]) == (200, "success")
+    assert scan.sims[provider].bad_requests == 0
