@@ -288,7 +288,11 @@ PATHS.update(
             _query("date", DATE, required=True),
         ),
         f"{p.API_PREFIX}/reports/collection-rate": _report(
-            "Collected against billed for a month", _query("period", MONTH, required=True)
+            "Collection rate of a billing month: collected for its charges ÷ billed (late fees"
+            " left out), earlier months' arrears collected apart",
+            _query("period", MONTH, required=True),
+            _query("as_of", DATE),
+            _query("by", {"enum": ["site", "building", "fee_item"]}),
         ),
         f"{p.API_PREFIX}/reports/arrears": _report(
             "What each unit owes as of a date, aged", _query("as_of", DATE, required=True)

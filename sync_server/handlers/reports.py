@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from sync_server.errors import ApiError, bad_request, forbidden
-from sync_server.handlers.common import principal
+from sync_server.handlers.common import now, principal
 from sync_server.handlers.exports import FORMATS, render
-from sync_server.keys import DB
+from sync_server.keys import DB, SETTINGS
 from sync_server.services import reconcile, reports
 from sync_server.services.auth import require_user
 
@@ -62,14 +63,27 @@ async def daily(request: web.Request) -> web.StreamResponse:
 
 
 async def collection_rate(request: web.Request) -> web.StreamResponse:
-    """Collected against billed for one period, per site and building."""
-    _check_query(request.query, ("period",))
+    """收缴率 of one billing month per site, building or fee item, as the counter computes it."""
+    _check_query(request.query, ("period", "as_of", "by"))
     site_ids = await _site_ids(request)
     period = request.query.get("period", "")
     if not PERIOD.match(period):
         raise bad_request("bad_value", "{field} must be a month YYYY-MM", field="period")
-    report = await reports.collection_rate(request.app[DB], period=period, site_ids=site_ids)
+    as_of = _date(request.query, "as_of") if "as_of" in request.query else _today(request)
+    by = request.query.get("by", "building")
+    if by not in reports.RATE_GROUPINGS:
+        raise bad_request(
+            "bad_value", "by must be one of {values}", values=", ".join(reports.RATE_GROUPINGS)
+        )
+    report = await reports.collection_rate(
+        request.app[DB], period=period, as_of=as_of, site_ids=site_ids, by=by
+    )
     return await render(request, report)
+
+
+def _today(request: web.Request) -> date:
+    """The business date at HQ now (the server's clock, in its time zone)."""
+    return now(request).astimezone(ZoneInfo(request.app[SETTINGS].timezone)).date()
 
 
 async def arrears(request: web.Request) -> web.StreamResponse:

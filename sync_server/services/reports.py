@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from feetui.core.arrears import BilledAmount, CollectedAmount, CollectionRate, collection_rates
+from feetui.core.money import Money
 from sync_server.db.connection import Database, Tx
 
 AGE_BUCKETS = ((30, "age_0_30_fen"), (90, "age_31_90_fen"), (180, "age_91_180_fen"))
@@ -105,49 +107,112 @@ def _daily_row(
     return table[key]
 
 
-RATE_COLUMNS = ("site", "building", "billed_fen", "waived_fen", "collected_fen", "rate_percent")
+RATE_GROUPINGS = ("site", "building", "fee_item")
+RATE_COLUMNS = (
+    "site",
+    "group",
+    "period",
+    "billed_fen",
+    "collected_fen",
+    "outstanding_fen",
+    "rate_percent",
+    "prior_collected_fen",
+)
+# A charge's billing month: its period when that is YYYY-MM, else its due date's month.
+_MONTH = (
+    "(CASE WHEN length(c.period) = 7 AND substr(c.period, 5, 1) = '-' THEN c.period"
+    " ELSE substr(c.due_date, 1, 7) END)"
+)
+_GROUP_SQL = {
+    "site": "''",
+    "building": "coalesce(u.building, '')",
+    "fee_item": "coalesce(f.code, '')",
+}
+_BILLED_SQL = """
+SELECT c.site_id, {group} AS grp, {month} AS month,
+       CAST(sum(c.amount_fen - coalesce((SELECT sum(d.amount_fen) FROM adjustments d
+           WHERE d.charge_id = c.id), 0)) AS BIGINT) AS fen
+FROM charges c LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN fee_items f ON f.id = c.fee_item_id
+WHERE c.source != 'late_fee' AND {month} = ? AND c.site_id IN {sites}
+GROUP BY 1, 2, 3
+"""
+# A void's reversal rows belong to the voided payment's day (as on the counter), so a payment and
+# its void net out in the same month; the void's own day stands in while the payment is unseen.
+_COLLECTED_SQL = """
+SELECT x.site_id, x.grp, x.month, substr(x.paid_day, 1, 7) AS paid_month,
+       CAST(sum(x.amount_fen) AS BIGINT) AS fen
+FROM (SELECT c.site_id, {group} AS grp, {month} AS month, a.amount_fen,
+             CASE WHEN v.record_id IS NULL THEN a.business_date
+                  ELSE coalesce((SELECT min(p.business_date) FROM allocations p
+                                 WHERE p.record_id = v.payment_id), a.business_date) END
+             AS paid_day
+      FROM allocations a JOIN charges c ON c.id = a.charge_id
+           LEFT JOIN voids v ON v.record_id = a.record_id
+           LEFT JOIN units u ON u.id = c.unit_id LEFT JOIN fee_items f ON f.id = c.fee_item_id
+      WHERE c.source != 'late_fee' AND c.site_id IN {sites}) x
+WHERE x.paid_day <= ? AND (x.month = ? OR substr(x.paid_day, 1, 7) = ?)
+GROUP BY x.site_id, x.grp, x.month, substr(x.paid_day, 1, 7)
+"""
 
 
-async def collection_rate(db: Database, *, period: str, site_ids: list[str]) -> Report:
-    """收缴率: what was collected against what was billed for ``period``, per site and building."""
+async def collection_rate(
+    db: Database, *, period: str, as_of: date, site_ids: list[str], by: str = "building"
+) -> Report:
+    """收缴率 of the billing month ``period``, the counter's definition and arithmetic.
+
+    Collected for the month's charges (paid up to ``as_of``) ÷ billed for them, net of waivers,
+    late fees left out of both sides; money paid during the month for earlier months' charges is
+    ``prior_collected_fen``, apart. Figures per site and group (``by``: the site as a whole,
+    building or fee item code), computed by :func:`feetui.core.arrears.collection_rates`.
+    """
+    group, sites = _GROUP_SQL[by], _in(site_ids)
     async with db.transaction() as tx:
         codes = await _sites(tx, site_ids)
-        rows = await tx.fetch(
-            "SELECT c.site_id, coalesce(u.building, '') AS building,"
-            " CAST(sum(c.amount_fen) AS BIGINT) AS billed,"
-            " CAST(sum(coalesce((SELECT sum(d.amount_fen) FROM adjustments d"
-            "   WHERE d.charge_id = c.id), 0)) AS BIGINT) AS waived,"
-            " CAST(sum(coalesce((SELECT sum(a.amount_fen) FROM allocations a"
-            "   WHERE a.charge_id = c.id), 0)) AS BIGINT) AS collected"
-            " FROM charges c LEFT JOIN units u ON u.id = c.unit_id"
-            f" WHERE c.period = ? AND c.site_id IN {_in(site_ids)}"
-            " GROUP BY c.site_id, coalesce(u.building, '')",
-            period,
+        billed = await tx.fetch(
+            _BILLED_SQL.format(group=group, month=_MONTH, sites=sites), period, *site_ids
+        )
+        collected = await tx.fetch(
+            _COLLECTED_SQL.format(group=group, month=_MONTH, sites=sites),
             *site_ids,
+            as_of.isoformat(),
+            period,
+            period,
         )
     out = []
-    for row in rows:
-        billed, waived, collected = int(row["billed"]), int(row["waived"]), int(row["collected"])
-        out.append(
-            {
-                "site": codes.get(row["site_id"], row["site_id"]),
-                "building": row["building"],
-                "billed_fen": billed,
-                "waived_fen": waived,
-                "collected_fen": collected,
-                "rate_percent": percent(collected, billed - waived),
-            }
-        )
-    out.sort(key=lambda r: (r["site"], r["building"]))
-    return Report("collection_rate", {"period": period}, RATE_COLUMNS, out)
+    for site_id in sorted(site_ids, key=lambda s: codes.get(s, s)):
+        rates = collection_rates(
+            (period,),
+            (BilledAmount(r["grp"], r["month"], Money(int(r["fen"])))
+             for r in billed if r["site_id"] == site_id),
+            (CollectedAmount(r["grp"], r["month"], r["paid_month"], Money(int(r["fen"])))
+             for r in collected if r["site_id"] == site_id),
+            groups=("",) if by == "site" else None,
+        )  # fmt: skip
+        out += [_rate_row(codes.get(site_id, site_id), rate) for rate in rates]
+    params = {"period": period, "as_of": as_of.isoformat(), "by": by}
+    return Report("collection_rate", params, RATE_COLUMNS, out)
 
 
-def percent(part: int, whole: int) -> str:
-    """``part / whole`` as a percentage with two decimals, rounded half up, in integers."""
-    if whole <= 0:
-        return "0.00"
-    hundredths = (part * 10000 * 2 + whole) // (2 * whole)
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
+def _rate_row(site: str, rate: CollectionRate) -> dict[str, Any]:
+    return {
+        "site": site,
+        "group": rate.group,
+        "period": rate.period,
+        "billed_fen": rate.billed.fen,
+        "collected_fen": rate.collected.fen,
+        "outstanding_fen": rate.outstanding.fen,
+        "rate_percent": rate_percent(rate.rate_bp),
+        "prior_collected_fen": rate.prior_collected.fen,
+    }
+
+
+def rate_percent(rate_bp: int | None) -> str | None:
+    """A rate in basis points as percent text with two decimals (``75.00``); ``None``: none."""
+    if rate_bp is None:
+        return None
+    sign = "-" if rate_bp < 0 else ""
+    whole, part = divmod(abs(rate_bp), 100)
+    return f"{sign}{whole}.{part:02d}"
 
 
 ARREARS_COLUMNS = ("site", "unit", "owed_fen", *(b for _d, b in AGE_BUCKETS), OLDEST_BUCKET)
@@ -248,11 +313,12 @@ async def site_ids_for(db: Database, codes: list[str] | None) -> dict[str, str]:
 
 
 __all__ = [
+    "RATE_GROUPINGS",
     "Report",
     "arrears",
     "collection_rate",
     "daily",
     "exceptions",
-    "percent",
+    "rate_percent",
     "site_ids_for",
 ]

@@ -59,6 +59,12 @@ async def test_collection_rate_and_arrears_follow_charges_allocations_and_voids(
     assert [(r["billed_fen"], r["collected_fen"], r["rate_percent"]) for r in rate["rows"]] == [
         (10000, 7500, "75.00")
     ]
+    _, rate = await _get(
+        hq, token, "/api/v1/reports/collection-rate?period=2026-06&as_of=2026-11-23"
+    )
+    assert [(r["billed_fen"], r["collected_fen"], r["rate_percent"]) for r in rate["rows"]] == [
+        (4000, 0, "0.00")
+    ]
     _, owed = await _get(hq, token, "/api/v1/reports/arrears?as_of=2026-12-31")
     [unit] = owed["rows"]
     assert unit["owed_fen"] == 2500 + 4000
@@ -122,6 +128,8 @@ async def test_report_queries_are_validated(hq: Hq) -> None:
         ("/api/v1/reports/daily?date=2026-11-23&x=1", 400, "unknown_field"),
         ("/api/v1/reports/daily?date=2026-11-23&site=NOPE", 404, "unknown_site"),
         ("/api/v1/reports/collection-rate?period=2026-1", 400, "bad_value"),
+        ("/api/v1/reports/collection-rate?period=2026-11&by=unit", 400, "bad_value"),
+        ("/api/v1/reports/collection-rate?period=2026-11&as_of=11-23", 400, "bad_value"),
         ("/api/v1/reports/exceptions?resolved=maybe", 400, "bad_value"),
     ]
     for path, status, code in cases:
