@@ -23,6 +23,9 @@ from typing import Any
 
 from feetui.sync.protocol import WireRecord
 
+PREPAID = "prepaid"
+"""The tender method of a payment from the unit's prepaid balance (no money changes hands)."""
+
 
 class Unprojectable(ValueError):
     """A payload lacks a field its kind needs."""
@@ -188,10 +191,14 @@ def void(rows: Rows, record: WireRecord) -> None:
 def _reversible(rows: Rows, record: WireRecord, kind: str) -> None:
     tenders = _tender_lines(record.payload)
     allocations = _allocation_lines(record.payload)
-    # Whatever the tenders brought beyond the allocations moves the unit's prepaid balance.
-    prepaid = sum(t[2] for t in tenders) - sum(a[2] for a in allocations)
-    if prepaid:
-        allocations.append(("prepaid", None, prepaid))
+    # As on the counter: tenders beyond the allocations are new prepaid credit, and a prepaid
+    # tender spends the balance (its money line is no money received: see reports.daily).
+    credit = sum(t[2] for t in tenders) - sum(a[2] for a in allocations)
+    spent = sum(t[2] for t in tenders if t[1] == PREPAID)
+    if credit:
+        allocations.append(("prepaid", None, credit))
+    if spent:
+        allocations.append(("prepaid_spend", None, -spent))
     where = common(record)
     _money(rows, record, kind, tenders, where)
     _allocate(rows, record, allocations, where)
@@ -292,4 +299,12 @@ PROJECTORS: dict[str, Callable[[Rows, WireRecord], None]] = {
 """Kinds HQ projects; any other kind is kept in the journal only."""
 
 
-__all__ = ["PROJECTORS", "Rows", "Unprojectable", "common", "created_at_of", "parse_instant"]
+__all__ = [
+    "PREPAID",
+    "PROJECTORS",
+    "Rows",
+    "Unprojectable",
+    "common",
+    "created_at_of",
+    "parse_instant",
+]

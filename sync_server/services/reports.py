@@ -17,6 +17,7 @@ from typing import Any
 from feetui.core.arrears import BilledAmount, CollectedAmount, CollectionRate, collection_rates
 from feetui.core.money import Money
 from sync_server.db.connection import Database, Tx
+from sync_server.services.projection import PREPAID
 
 AGE_BUCKETS = ((30, "age_0_30_fen"), (90, "age_31_90_fen"), (180, "age_91_180_fen"))
 OLDEST_BUCKET = "age_over_180_fen"
@@ -63,11 +64,16 @@ DAILY_COLUMNS = (
     "voids_fen",
     "refunds_fen",
     "net_fen",
+    "paid_from_prepaid_fen",
 )
 
 
 async def daily(db: Database, *, day: date, site_ids: list[str]) -> Report:
-    """Money taken on ``day`` per site, device and tender method (收费日报表)."""
+    """Money taken on ``day`` per site, device and tender method (收费日报表).
+
+    A tender from the unit's prepaid balance is no money received: its payments and voids are
+    ``paid_from_prepaid_fen`` of the ``prepaid`` method's row, never payments or net.
+    """
     text = day.isoformat()
     async with db.transaction() as tx:
         codes, names = await _sites(tx, site_ids), await _device_names(tx)
@@ -82,7 +88,8 @@ async def daily(db: Database, *, day: date, site_ids: list[str]) -> Report:
     table: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in lines:
         entry = _daily_row(table, codes, names, row)
-        entry[f"{row['kind']}s_fen"] += int(row["fen"])
+        column = "paid_from_prepaid_fen" if row["method"] == PREPAID else f"{row['kind']}s_fen"
+        entry[column] += int(row["fen"])
         entry["payments"] += int(row["n"]) if row["kind"] == "payment" else 0
     rows = [table[key] for key in sorted(table)]
     for entry in rows:

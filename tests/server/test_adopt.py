@@ -126,7 +126,8 @@ async def test_adopted_counter_keeps_its_ids_pushes_its_history_and_shows_in_rep
     assert response.status == 200, await response.text()
     rows = (await response.json())["rows"]
     assert {row["site"] for row in rows} == {"DEMO01"}
-    assert sum(row["net_fen"] for row in rows) == expected > 0
+    # Every tender: money received (net) and what was paid from prepaid balances.
+    assert sum(row["net_fen"] + row["paid_from_prepaid_fen"] for row in rows) == expected > 0
 
 
 async def test_adopting_refuses_a_clash_with_hq_and_writes_nothing(

@@ -210,3 +210,58 @@ async def test_hq_collection_rate_is_the_counters_after_a_real_push(site: Site) 
     bp = rate_basis_points(Money(collected), Money(billed))
     assert bp is not None and 0 < bp < 10_000
     assert row["rate_percent"] == f"{bp // 100}.{bp % 100:02d}"
+
+
+async def test_hq_daily_totals_per_method_are_the_counters_when_prepaid_is_spent(
+    site: Site,
+) -> None:
+    from feetui.services.reports import PREPAID_KEY, build_daily_report
+
+    one, two = "1-1-101", "2-1-201"
+    # ¥500 cash for November's property fee of 1-1-101, the rest kept as prepaid balance.
+    await _pay(
+        site, one, [("cash", 50_000)], charge_ids=[site.charges[(one, "PF", "2026-11")]],
+        overpay_to_prepaid=True,
+    )  # fmt: skip
+    # Prepaid spent with cash beside it, prepaid alone (then voided), and a card payment.
+    await _pay(
+        site, one, [("prepaid", 1_000), ("cash", 500)],
+        charge_ids=[site.charges[(one, "TRASH", "2026-10")]],
+    )  # fmt: skip
+    alone = await _pay(
+        site, one, [("prepaid", 1_500)], charge_ids=[site.charges[(one, "TRASH", "2026-11")]]
+    )
+    await _void(site, alone.payment_id)
+    await _pay(
+        site, two, [("card", 10_000)], charge_ids=[site.charges[(two, "PF", "2026-11")]],
+        amount_to_charges=Money(10_000),
+    )  # fmt: skip
+    await site.counter.sync()
+    report = await site.counter.run(build_daily_report(site.counter.svc, business_date=AS_OF))
+    counter = {m.method: m.amount.fen for m in report.takings.methods}
+    assert counter["prepaid"] == 1_000 and counter["cash"] == 50_500
+    body = await site.report(f"/api/v1/reports/daily?date={AS_OF}")
+    hq: dict[str, int] = {}
+    for row in body["rows"]:
+        money = row["payments_fen"] + row["voids_fen"]
+        hq[row["method"]] = hq.get(row["method"], 0) + money + row["paid_from_prepaid_fen"]
+        if row["method"] == "prepaid":
+            assert (row["payments_fen"], row["voids_fen"], row["net_fen"]) == (0, 0, 0)
+            assert row["paid_from_prepaid_fen"] == 1_000
+        else:
+            assert row["paid_from_prepaid_fen"] == 0
+    assert hq == counter
+    assert sum(row["net_fen"] for row in body["rows"]) == 50_500 + 10_000
+    # The prepaid balance and the day's new prepaid credit are the counter's too.
+    for code in (one, two):
+        held = await site.hq.scalar(
+            "SELECT coalesce(sum(amount_fen), 0) FROM allocations"
+            " WHERE charge_id IS NULL AND unit_id = ?",
+            site.units[code],
+        )
+        assert int(held) == await site.counter.prepaid(site.units[code])
+    credit = await site.hq.scalar(
+        "SELECT coalesce(sum(amount_fen), 0) FROM allocations WHERE line = 'prepaid'"
+    )
+    [deposits] = [g for g in report.takings.groups if g.key == PREPAID_KEY]
+    assert int(credit) == deposits.total.fen > 0
