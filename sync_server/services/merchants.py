@@ -80,6 +80,8 @@ def check_merchant(merchant: Merchant) -> None:
     for name in needs:
         if not getattr(merchant, name):
             raise ApiError(400, "missing_field", "missing setting {field}", field=name)
+    if merchant.provider == "alipay" and merchant.sign_type not in ("", "RSA2"):
+        raise ApiError(400, "bad_value", "Alipay calls are signed RSA2", field="sign_type")
     for name in ("time_limit_ms", "reverse_window_ms", "poll_ms", "timeout_ms"):
         if not 1 <= getattr(merchant, name) <= 600_000:
             raise ApiError(400, "bad_value", "{field} must be 1 to 600000 ms", field=name)

@@ -231,6 +231,8 @@ async def test_the_command_line_configures_imports_and_reports(
            "--mch-id", "19", "--gateway", scan.wechat.url]  # fmt: skip
     code, out, err = await run(*add, "--key-file", str(tmp_path / "nope.txt"))
     assert code == 1 and "scanpay_not_configured" in err
+    code, out, err = await run(*add, "--key-file", str(key), "--time-limit-s", "0")
+    assert code == 1 and "time_limit_ms" in err
     code, out, _ = await run(*add, "--key-file", str(key), "--time-limit-s", "30")
     assert code == 0 and "S2 wechat" in out and secret not in out
     code, out, _ = await run("scanpay", "list")
