@@ -206,8 +206,8 @@ async def _apply(tx: Tx, row: UnitRow, site_id: str, at: str, report: ImportRepo
         "owner_name": row.owner, "phone": row.phone, "plates": list(row.plates),
     }  # fmt: skip
     await append_change(tx, site_id=site_id, entity="unit", entity_id=unit_id, data=unit, at=at)
-    party = {"id": party_id, "unit_id": unit_id, "role": "owner", "name": row.owner,
-             "phone": row.phone}  # fmt: skip
+    party = {"id": party_id, "site_id": site_id, "unit_id": unit_id, "role": "owner",
+             "name": row.owner, "phone": row.phone}  # fmt: skip
     await append_change(tx, site_id=site_id, entity="party", entity_id=party_id, data=party, at=at)
     for plate in row.plates:
         await _vehicle(tx, site_id, unit_id, plate, at)
