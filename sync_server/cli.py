@@ -69,6 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_item.add_argument("--due-day", type=int, default=28)
     add_item.add_argument("--scope", choices=("unit", "vehicle"), default="unit")
+    add_item.add_argument(
+        "--months-per-bill", type=int, default=1,
+        help=("bill every N months, N months' worth each time (1 to 12; 3 = quarterly)"),
+    )  # fmt: skip
+    add_item.add_argument(
+        "--late-fee-daily-ppm", type=int, default=0,
+        help=("late fee per day in parts per million of what is overdue (0.5‰ = 500; 0: none)"),
+    )  # fmt: skip
+    add_item.add_argument(
+        "--late-fee-grace-days", type=int, default=0,
+        help=("days after the due date before the late fee starts"),
+    )  # fmt: skip
+    add_item.add_argument(
+        "--late-fee-cap-percent", type=int, default=0,
+        help=("the late fee is at most this percentage of the charge (0 to 100)"),
+    )  # fmt: skip
     bill = _command(sub, "bill", "bill a month from the fee items (once per period)", _bill)
     bill.add_argument("--period", required=True, help="YYYY-MM")
     units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
@@ -270,8 +286,11 @@ async def _fee_items_add(args: argparse.Namespace, settings: Settings) -> int:
     from sync_server.services.billing import NewFeeItem, add_fee_item
 
     item = NewFeeItem(
-        args.site, args.code, args.name, args.kind, args.rate_fen, args.due_day, args.scope
-    )
+        args.site, args.code, args.name, args.kind, args.rate_fen, args.due_day, args.scope,
+        months_per_bill=args.months_per_bill, late_fee_daily_ppm=args.late_fee_daily_ppm,
+        late_fee_grace_days=args.late_fee_grace_days,
+        late_fee_cap_percent=args.late_fee_cap_percent,
+    )  # fmt: skip
     db = await _open(settings)
     try:
         item_id = await add_fee_item(db, item, now=utc_now())

@@ -15,7 +15,8 @@ once, never changed (a second upsert of a known charge is ignored).
   ``owner`` it becomes the unit's owner)
 * vehicle: ``id, unit_id, plate`` + ``party_id``
 * fee_item: ``id, site_id, code, name, kind`` + ``rate_fen, months_per_bill, unit_label,
-  late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, active``
+  late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, active``; the optional fields
+  are written only when present (an older HQ without them leaves the counter's values alone)
 * user: ``id, code, name, role, pin_hash`` + ``disabled`` (or ``active``)
 * charge: ``id, unit_id, fee_item_id, period, amount_fen, due_date`` + ``source, period_start,
   period_end, parent_id, note, created_at``
@@ -78,6 +79,10 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _bad(self.entity, key)
         return value
+
+    def present(self, keys: tuple[str, ...], read: Any) -> dict[str, Any]:
+        """``{key: read(key)}`` for each key of ``keys`` that ``data`` has (null is absent)."""
+        return {key: read(key) for key in keys if self.data.get(key) is not None}
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)
@@ -212,21 +217,28 @@ async def _vehicle(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: dat
 
 
 async def _fee_item(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: datetime) -> set[str]:
-    values = {
+    values: dict[str, Any] = {
         "site_id": r.text("site_id"),
         "code": r.text("code"),
         "name": r.text("name"),
         "kind": r.text("kind"),
-        "rate_fen": r.integer("rate_fen", 0),
-        "months_per_bill": r.integer("months_per_bill", 1),
-        "unit_label": r.text("unit_label", ""),
-        "late_fee_daily_ppm": r.integer("late_fee_daily_ppm", 0),
-        "late_fee_grace_days": r.integer("late_fee_grace_days", 0),
-        "late_fee_cap_percent": r.integer("late_fee_cap_percent", 0),
         "active": r.flag("active", True),
     }
+    # Only what HQ sent: an HQ that does not know a field (an older version) leaves the counter's
+    # value as it is, never zeroes it; a new row takes the model's default.
+    values.update(r.present(_FEE_ITEM_INTEGERS, r.integer))
+    values.update(r.present(("unit_label",), r.text))
     await _upsert(conn, FeeItem, record_id, values, unique=("site_id", "code"))
     return set()
+
+
+_FEE_ITEM_INTEGERS = (
+    "rate_fen",
+    "months_per_bill",
+    "late_fee_daily_ppm",
+    "late_fee_grace_days",
+    "late_fee_cap_percent",
+)
 
 
 async def _user(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: datetime) -> set[str]:

@@ -160,11 +160,24 @@ V4 = [
 """Standalone counters taken over by ``adopt-counter``: their journal up to ``history_seq`` was
 written before HQ knew them, so it is history, not late."""
 
+V5 = [
+    f"ALTER TABLE fee_items ADD COLUMN {column} {{bigint}} NOT NULL DEFAULT {default}"
+    for column, default in (
+        ("months_per_bill", 1),
+        ("late_fee_daily_ppm", 0),
+        ("late_fee_grace_days", 0),
+        ("late_fee_cap_percent", 0),
+    )
+]
+"""A fee item's billing cycle and late-fee rule (:class:`feetui.core.late_fees.LateFeeRule`),
+published to the counters with the item; items made before keep one month and no late fee."""
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", V1),
     (2, "fee item scope: per unit or per vehicle", V2),
     (3, "scanned-code payments: merchants, payment states, provider bills", V3),
     (4, "standalone counters adopted with their history", V4),
+    (5, "fee items: months per bill and the late-fee rule", V5),
 ]
 """``(version, name, statements)``, applied in order, each in its own transaction."""
 

@@ -38,6 +38,13 @@ CARRIED_BY_JOURNAL = ("late_fee",)
 """Charge sources only ever posted inside a journal record (a payment's late fees)."""
 COUNTER_ROLES = ("cashier", "supervisor")
 """Counter users HQ takes over; a counter's local admins stay local (HQ admins need passwords)."""
+FEE_ITEM_RULE = (
+    "months_per_bill",
+    "late_fee_daily_ppm",
+    "late_fee_grace_days",
+    "late_fee_cap_percent",
+)
+"""A fee item's bill cycle and late-fee rule: HQ keeps them as the counter had them."""
 CHUNK = 500
 MAX_REPORTED = 20
 
@@ -312,10 +319,14 @@ async def _fee_items(tx: Tx, data: CounterData, at: str) -> list[tuple[Any, ...]
     rows, changes = [], []
     for item in data.fee_items:
         rows.append((item["id"], site_id, item["code"], item["name"], item["kind"],
-                     int(item["rate_fen"]), 28, at, "unit"))  # fmt: skip
+                     int(item["rate_fen"]), 28, at, "unit",
+                     *(int(item[key]) for key in FEE_ITEM_RULE)))  # fmt: skip
         record = {**item, "site_id": site_id, "active": _flag(item["active"])}
         changes.append((site_id, "fee_item", "upsert", item["id"], record, None, at))
-    columns = "(id, site_id, code, name, kind, rate_fen, due_day, updated_at, scope)"
+    columns = (
+        "(id, site_id, code, name, kind, rate_fen, due_day, updated_at, scope,"
+        f" {', '.join(FEE_ITEM_RULE)})"
+    )
     await _insert(tx, f"fee_items {columns}", rows)
     return changes
 

@@ -6,17 +6,25 @@ second run of the same period (or two at once) bills nothing. By-area items bill
 an area; fixed items bill every unit (``scope`` ``unit``) or every vehicle (``scope`` ``vehicle``,
 e.g. parking). Metered items are billed where the reading is taken (the counter posts the reading
 with its charge); one-off items at the counter.
+
+An item bills only in the months of its cycle (``months_per_bill``, :mod:`feetui.core.billing`):
+a quarterly item bills three months' worth in January, April, July and October. Its late-fee rule
+(``late_fee_daily_ppm``, ``late_fee_grace_days``, ``late_fee_cap_percent``) is published with it:
+the counters compute late fees from it.
 """
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from feetui.core.billing import BillPeriod, bills_in, check_months_per_bill, covered
+from feetui.core.billing import due_date as period_due_date
+from feetui.core.errors import FeeError
 from feetui.core.fees import area_fee, fixed_fee
+from feetui.core.late_fees import LateFeeRule
 from sync_server.clock import iso
 from sync_server.db.connection import Database, Tx
 from sync_server.errors import ApiError
@@ -37,6 +45,31 @@ class NewFeeItem:
     rate_fen: int
     due_day: int = 28
     scope: str = "unit"
+    months_per_bill: int = 1
+    """Bill every this many months (1 to 12), that many months' worth each time."""
+    late_fee_daily_ppm: int = 0
+    """Late fee per day in parts per million of what is overdue (0.5‰ a day is 500; 0: none)."""
+    late_fee_grace_days: int = 0
+    """Days after the due date before the late fee starts."""
+    late_fee_cap_percent: int = 0
+    """The late fee never exceeds this percentage of the charge (0 to 100)."""
+
+    def late_fee_rule(self) -> LateFeeRule:
+        """The item's late-fee rule (checked: no negative figure)."""
+        return LateFeeRule(
+            self.late_fee_daily_ppm, self.late_fee_grace_days, self.late_fee_cap_percent
+        )
+
+    def record(self, item_id: str, site_id: str) -> dict[str, Any]:
+        """The item as published in the change log (what counters read)."""
+        return {
+            "id": item_id, "site_id": site_id, "code": self.code, "name": self.name,
+            "kind": self.kind, "rate_fen": self.rate_fen, "due_day": self.due_day,
+            "scope": self.scope, "months_per_bill": self.months_per_bill,
+            "late_fee_daily_ppm": self.late_fee_daily_ppm,
+            "late_fee_grace_days": self.late_fee_grace_days,
+            "late_fee_cap_percent": self.late_fee_cap_percent,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +95,7 @@ async def add_fee_item(db: Database, item: NewFeeItem, *, now: datetime) -> str:
                        kinds=", ".join(KINDS))  # fmt: skip
     if item.rate_fen < 0 or not 1 <= item.due_day <= 31:
         raise ApiError(400, "bad_value", "the rate must be ≥ 0 and the due day 1 to 31")
+    _check_cycle_and_late_fee(item)
     item_id, at = str(uuid.uuid4()), iso(now)
     async with db.transaction() as tx:
         site_id = await tx.fetchval("SELECT id FROM sites WHERE code = ?", item.site)
@@ -73,21 +107,31 @@ async def add_fee_item(db: Database, item: NewFeeItem, *, now: datetime) -> str:
             raise ApiError(409, "fee_item_exists", "the site has fee item {item}", item=item.code)
         await tx.execute(
             "INSERT INTO fee_items (id, site_id, code, name, kind, rate_fen, due_day, scope,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " months_per_bill, late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             item_id, site_id, item.code, item.name, item.kind, item.rate_fen, item.due_day,
-            item.scope, at,
+            item.scope, item.months_per_bill, item.late_fee_daily_ppm, item.late_fee_grace_days,
+            item.late_fee_cap_percent, at,
         )  # fmt: skip
-        data = {"id": item_id, "site_id": site_id, "code": item.code, "name": item.name,
-                "kind": item.kind, "rate_fen": item.rate_fen, "due_day": item.due_day,
-                "scope": item.scope}  # fmt: skip
+        data = item.record(item_id, site_id)
         await append_changes(tx, [(site_id, "fee_item", "upsert", item_id, data, None, at)])
     return item_id
 
 
+def _check_cycle_and_late_fee(item: NewFeeItem) -> None:
+    """Refuse a bill cycle outside 1-12 months or a late-fee rule with a figure out of range."""
+    try:
+        check_months_per_bill(item.months_per_bill)
+        item.late_fee_rule()
+    except FeeError as error:
+        raise ApiError(400, "bad_value", error.message, **error.params) from None
+    if item.late_fee_cap_percent > 100:
+        raise ApiError(400, "bad_value", "the late-fee cap is a percentage from 0 to 100")
+
+
 def due_date(period: str, due_day: int) -> date:
     """The due date of a period's charge: ``due_day`` of that month, or its last day."""
-    year, month = (int(part) for part in period.split("-"))
-    return date(year, month, min(due_day, calendar.monthrange(year, month)[1]))
+    return period_due_date(BillPeriod.parse(period), due_day)
 
 
 async def bill_period(db: Database, *, period: str, now: datetime) -> list[BillRun]:
@@ -127,10 +171,12 @@ async def _bill_site(db: Database, site_id: str, code: str, period: str, at: str
 
 async def _charges(tx: Tx, site_id: str, period: str) -> list[dict[str, Any]]:
     items = await tx.fetch(
-        "SELECT id, kind, rate_fen, due_day, scope FROM fee_items WHERE site_id = ?"
-        " AND kind IN ('area', 'fixed') ORDER BY code",
+        "SELECT id, kind, rate_fen, due_day, scope, months_per_bill FROM fee_items"
+        " WHERE site_id = ? AND kind IN ('area', 'fixed') ORDER BY code",
         site_id,
     )
+    billing = BillPeriod.parse(period)
+    items = [item for item in items if bills_in(billing, int(item["months_per_bill"]))]
     units = await tx.fetch(
         "SELECT u.id, u.area_centi_m2, (SELECT count(*) FROM vehicles v WHERE v.unit_id = u.id)"
         " AS vehicles FROM units u WHERE u.site_id = ? ORDER BY u.code",
@@ -138,24 +184,27 @@ async def _charges(tx: Tx, site_id: str, period: str) -> list[dict[str, Any]]:
     )
     out = []
     for item in items:
+        months = int(item["months_per_bill"])
+        start, end = covered(billing, months)
         for unit in units:
-            amount = _amount(item, unit)
+            amount = _amount(item, unit, months)
             if amount > 0:
                 out.append({
                     "id": str(uuid.uuid4()), "unit_id": unit["id"], "fee_item_id": item["id"],
                     "period": period, "amount_fen": amount, "source": "bill",
                     "due_date": due_date(period, int(item["due_day"])).isoformat(),
+                    "period_start": start.isoformat(), "period_end": end.isoformat(),
                 })  # fmt: skip
     return out
 
 
-def _amount(item: Any, unit: Any) -> int:
+def _amount(item: Any, unit: Any, months: int) -> int:
     rate = int(item["rate_fen"])
     if item["kind"] == "area":
         area = int(unit["area_centi_m2"])
-        return area_fee(area_centi_m2=area, rate_fen_per_m2_month=rate, months=1).fen
+        return area_fee(area_centi_m2=area, rate_fen_per_m2_month=rate, months=months).fen
     count = int(unit["vehicles"]) if item["scope"] == "vehicle" else 1
-    return fixed_fee(rate_fen_per_month=rate, months=1).fen * count
+    return fixed_fee(rate_fen_per_month=rate, months=months).fen * count
 
 
 __all__ = ["BillRun", "NewFeeItem", "add_fee_item", "bill_period", "due_date"]

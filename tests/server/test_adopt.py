@@ -6,6 +6,7 @@ journal is then pushed through the API as the enrolled counter would, on SQLite 
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -73,6 +74,16 @@ async def test_adopted_counter_keeps_its_ids_pushes_its_history_and_shows_in_rep
                             ("fee_item", "fee_items")):  # fmt: skip
         mine = {row[0] for row in _counter(counter_file, f"SELECT id FROM {table}")}
         assert {r["id"] for r in await hq.rows(f"SELECT id FROM {hq_table}")} == mine, table
+    # Fee items keep their bill cycle and late-fee rule at HQ and in what HQ publishes.
+    rule = "months_per_bill, late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent"
+    mine = {r[0]: tuple(r[1:]) for r in _counter(counter_file, f"SELECT id, {rule} FROM fee_item")}
+    held = await hq.rows(f"SELECT id, {rule} FROM fee_items")
+    assert {r["id"]: tuple(int(v) for k, v in r.items() if k != "id") for r in held} == mine
+    assert any(rules[1] > 0 for rules in mine.values()) and any(r[0] > 1 for r in mine.values())
+    published = await hq.rows("SELECT entity_id, data FROM change_log WHERE entity = 'fee_item'")
+    for change in published:
+        data = json.loads(change["data"])
+        assert tuple(data[key] for key in rule.split(", ")) == mine[change["entity_id"]]
     bills = {r[0] for r in _counter(counter_file, "SELECT id FROM charge WHERE source = 'bill'")}
     assert {r["id"] for r in await hq.rows("SELECT id FROM charges")} == bills
     assert report.charges == len(bills) and report.bill_periods == 24
