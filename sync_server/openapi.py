@@ -300,6 +300,11 @@ PATHS.update(
         f"{p.API_PREFIX}/reports/exceptions": _report(
             "Integrity alarms and business flags", _query("resolved", {"enum": ["true", "false"]})
         ),
+        f"{p.API_PREFIX}/reports/shifts": _report(
+            "The shifts of a business date: cash expected, counted, over/short, pay-ins,"
+            " pay-outs and bank deposits with their slip numbers",
+            _query("date", DATE, required=True),
+        ),
         f"{p.API_PREFIX}/reports/scanpay": _report(
             "Scanned-code payments of a day against the providers' bills, differences listed",
             _query("date", DATE, required=True),

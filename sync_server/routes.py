@@ -28,6 +28,7 @@ def setup_routes(app: web.Application) -> None:
         ("collection-rate", reports.collection_rate),
         ("arrears", reports.arrears),
         ("exceptions", reports.exceptions),
+        ("shifts", reports.shifts),
         ("scanpay", reports.scanpay),
     ):
         name = "report_" + path.replace("-", "_")

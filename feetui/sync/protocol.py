@@ -56,7 +56,9 @@ KINDS: tuple[str, ...] = (
     "cash_movement",
     "collection_note",
 )
-"""Record kinds the server projects into its reports; other well-formed kinds are stored as is."""
+"""Record kinds a counter journals and pushes. HQ stores every well-formed record in its journal;
+it projects into its report tables the kinds in ``sync_server.services.projection.PROJECTORS``
+(all of these but ``collection_note``, which stays in the journal only)."""
 
 STATUS_CREATED = "created"
 STATUS_EXISTS = "exists"

@@ -172,12 +172,23 @@ V5 = [
 """A fee item's billing cycle and late-fee rule (:class:`feetui.core.late_fees.LateFeeRule`),
 published to the counters with the item; items made before keep one month and no late fee."""
 
+V6 = [
+    """CREATE TABLE cash_movements (
+        record_id TEXT PRIMARY KEY, site_id TEXT NOT NULL, device_id TEXT NOT NULL,
+        shift_id TEXT NOT NULL, business_date TEXT NOT NULL, kind TEXT NOT NULL,
+        amount_fen {bigint} NOT NULL, reason TEXT NOT NULL, slip_no TEXT NOT NULL,
+        cashier TEXT, created_at TEXT NOT NULL)""",
+    "CREATE INDEX cash_movements_shift ON cash_movements (shift_id)",
+]
+"""Pay-ins, pay-outs and bank deposits (存行) of the counters' drawers, one row per record."""
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "initial schema", V1),
     (2, "fee item scope: per unit or per vehicle", V2),
     (3, "scanned-code payments: merchants, payment states, provider bills", V3),
     (4, "standalone counters adopted with their history", V4),
     (5, "fee items: months per bill and the late-fee rule", V5),
+    (6, "cash movements of the counters' drawers", V6),
 ]
 """``(version, name, statements)``, applied in order, each in its own transaction."""
 

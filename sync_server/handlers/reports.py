@@ -108,6 +108,14 @@ async def exceptions(request: web.Request) -> web.StreamResponse:
     return await render(request, report)
 
 
+async def shifts(request: web.Request) -> web.StreamResponse:
+    """The shifts of one business date with their cash: expected, counted, movements."""
+    _check_query(request.query, ("date",))
+    site_ids = await _site_ids(request)
+    day = _date(request.query, "date")
+    return await render(request, await reports.shifts(request.app[DB], day=day, site_ids=site_ids))
+
+
 async def scanpay(request: web.Request) -> web.StreamResponse:
     """Scanned-code payments of a day against the providers' imported bills."""
     _check_query(request.query, ("date",))
@@ -117,4 +125,4 @@ async def scanpay(request: web.Request) -> web.StreamResponse:
     return await render(request, report)
 
 
-__all__ = ["arrears", "collection_rate", "daily", "exceptions", "scanpay"]
+__all__ = ["arrears", "collection_rate", "daily", "exceptions", "scanpay", "shifts"]

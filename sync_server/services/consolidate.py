@@ -53,6 +53,10 @@ TABLES = {
     "adjustments": Table("adjustments", (
         ("record_id", T), ("site_id", T), ("device_id", T), ("business_date", T), ("unit_id", T),
         ("charge_id", T), ("amount_fen", B))),
+    "cash_movements": Table("cash_movements", (
+        ("record_id", T), ("site_id", T), ("device_id", T), ("shift_id", T),
+        ("business_date", T), ("kind", T), ("amount_fen", B), ("reason", T), ("slip_no", T),
+        ("cashier", T), ("created_at", T))),
 }  # fmt: skip
 # Ids per IN (...) query: keeps parameters under every database's limit.
 CHUNK = 500
@@ -97,7 +101,7 @@ async def project(
 
 async def _write(tx: Tx, rows: Rows) -> None:
     # Charges first: allocations of the same batch may point at them.
-    for name in ("charges", "money_lines", "allocations", "voids", "adjustments"):
+    for name in ("charges", "money_lines", "allocations", "voids", "adjustments", "cash_movements"):
         await tx.insert_rows(TABLES[name], getattr(rows, name))
     for row in rows.shift_opens:
         await tx.execute(

@@ -11,7 +11,8 @@ Fields read: every record ``created_at``, ``business_date``, ``shift_id``, ``uni
 ``allocations``; refund ``amount_fen``, ``method``; adjustment ``charge_id``, ``amount_fen``,
 ``kind``; charge ``id``, ``unit_id``, ``fee_item_id``, ``period``, ``amount_fen``, ``due_date``;
 meter_reading ``charge``; shift_open/shift_close ``id`` (or ``shift_id``), ``cashier_name``,
-``opened_at``; shift_close ``expected_fen``, ``counted_fen``.
+``opened_at``; shift_close ``expected_fen``, ``counted_fen``; cash_movement ``kind``,
+``amount_fen``, ``reason``, ``slip_no``, ``cashier_name``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Rows:
     adjustments: list[tuple[Any, ...]] = field(default_factory=list)
     shift_opens: list[tuple[Any, ...]] = field(default_factory=list)
     shift_closes: list[tuple[Any, ...]] = field(default_factory=list)
+    cash_movements: list[tuple[Any, ...]] = field(default_factory=list)
     charged: dict[str, WireRecord] = field(default_factory=dict)
     """Charge ids that received allocations, with the last record that allocated to each."""
 
@@ -63,7 +65,7 @@ class Rows:
 
 
 _ROW_LISTS = ("money_lines", "allocations", "charges", "voids", "adjustments", "shift_opens",
-              "shift_closes")  # fmt: skip
+              "shift_closes", "cash_movements")  # fmt: skip
 
 
 def text(payload: dict[str, Any], key: str, *, required: bool = True) -> str | None:
@@ -286,6 +288,27 @@ def shift_close(rows: Rows, record: WireRecord) -> None:
     )
 
 
+CASH_MOVEMENT_KINDS = ("pay_in", "pay_out", "deposit")
+
+
+def cash_movement(rows: Rows, record: WireRecord) -> None:
+    """Cash put into (pay-in) or taken out of (pay-out, bank deposit 存行) a shift's drawer."""
+    day, shift_id, _unit = common(record)
+    if shift_id is None:
+        raise Unprojectable("shift_id missing")
+    kind = text(record.payload, "kind")
+    if kind not in CASH_MOVEMENT_KINDS:
+        raise Unprojectable("kind is not pay_in, pay_out or deposit")
+    amount = fen(record.payload, "amount_fen")
+    reason = record.payload.get("reason")
+    slip_no = record.payload.get("slip_no")
+    rows.cash_movements.append(
+        (record.record_id, rows.site_id, record.device_id, shift_id, day, kind, amount,
+         reason if isinstance(reason, str) else "", slip_no if isinstance(slip_no, str) else "",
+         cashier(record.payload), created_at_of(record) or "")
+    )  # fmt: skip
+
+
 PROJECTORS: dict[str, Callable[[Rows, WireRecord], None]] = {
     "payment": payment,
     "void": void,
@@ -295,6 +318,7 @@ PROJECTORS: dict[str, Callable[[Rows, WireRecord], None]] = {
     "meter_reading": meter_reading,
     "shift_open": shift_open,
     "shift_close": shift_close,
+    "cash_movement": cash_movement,
 }
 """Kinds HQ projects; any other kind is kept in the journal only."""
 

@@ -309,6 +309,94 @@ async def exceptions(
     return Report("exceptions", params, EXCEPTION_COLUMNS, out)
 
 
+SHIFT_COLUMNS = (
+    "site",
+    "device",
+    "shift_id",
+    "cashier",
+    "business_date",
+    "opened_at",
+    "closed_at",
+    "expected_fen",
+    "counted_fen",
+    "over_short_fen",
+    "pay_in_fen",
+    "pay_out_fen",
+    "deposit_fen",
+    "deposit_slips",
+)
+
+
+async def shifts(db: Database, *, day: date, site_ids: list[str]) -> Report:
+    """The shifts of business date ``day``: who, when, the drawer's cash and its movements.
+
+    ``expected_fen``, ``counted_fen`` and ``over_short_fen`` (counted − expected: 长款 +, 短款 −)
+    are empty until HQ has the shift's close. Pay-ins, pay-outs and bank deposits (存行) are
+    totalled per shift; ``deposit_slips`` lists each deposit's slip number and amount in yuan.
+    A shift whose open HQ has not seen yet is still listed from its close or its movements.
+    """
+    text, sites = day.isoformat(), _in(site_ids)
+    async with db.transaction() as tx:
+        codes, names = await _sites(tx, site_ids), await _device_names(tx)
+        found = await tx.fetch(
+            "SELECT shift_id, site_id, device_id, cashier, business_date, opened_at, closed_at,"
+            f" expected_fen, counted_fen FROM shifts WHERE site_id IN {sites} AND (business_date"
+            " = ? OR shift_id IN (SELECT m.shift_id FROM cash_movements m"
+            f" WHERE m.site_id IN {sites} AND m.business_date = ?))",
+            *site_ids,
+            text,
+            *site_ids,
+            text,
+        )
+        moves = await tx.fetch(
+            "SELECT m.shift_id, m.site_id, m.device_id, m.business_date, m.kind, m.amount_fen,"
+            " m.slip_no, m.cashier, m.created_at, m.record_id FROM cash_movements m"
+            f" WHERE m.site_id IN {sites} AND (m.business_date = ? OR m.shift_id IN"
+            " (SELECT s.shift_id FROM shifts s WHERE s.business_date = ?))",
+            *site_ids,
+            text,
+            text,
+        )
+    table = {row["shift_id"]: _shift_row(row, codes, names) for row in found}
+    for move in sorted(moves, key=lambda m: (m["created_at"], m["record_id"])):
+        entry = table.get(move["shift_id"])
+        if entry is None:
+            entry = table[move["shift_id"]] = _shift_row(
+                {**dict(move), "opened_at": None, "closed_at": None, "expected_fen": None,
+                 "counted_fen": None}, codes, names,
+            )  # fmt: skip
+        entry[f"{move['kind']}_fen"] += int(move["amount_fen"])
+        if move["kind"] == "deposit":
+            amount = Money(int(move["amount_fen"])).yuan_text()
+            slips = [entry["deposit_slips"]] if entry["deposit_slips"] else []
+            entry["deposit_slips"] = "; ".join([*slips, f"{move['slip_no']} {amount}"])
+    rows = sorted(
+        table.values(), key=lambda r: (r["site"], r["device"], r["opened_at"] or "", r["shift_id"])
+    )
+    return Report("shifts", {"date": text}, SHIFT_COLUMNS, rows)
+
+
+def _shift_row(row: Any, codes: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
+    expected, counted = row["expected_fen"], row["counted_fen"]
+    closed = row["closed_at"] is not None and expected is not None and counted is not None
+    return {
+        "site": codes.get(row["site_id"], row["site_id"]),
+        "device": names.get(row["device_id"], row["device_id"]),
+        "shift_id": row["shift_id"],
+        "cashier": row["cashier"] or "",
+        "business_date": row["business_date"],
+        "opened_at": row["opened_at"],
+        "closed_at": row["closed_at"],
+        "expected_fen": int(expected) if closed else None,
+        "counted_fen": int(counted) if closed else None,
+        "over_short_fen": int(counted) - int(expected) if closed else None,
+        "pay_in_fen": 0,
+        "pay_out_fen": 0,
+        "deposit_fen": 0,
+        "deposit_slips": "",
+    }
+
+
 async def site_ids_for(db: Database, codes: list[str] | None) -> dict[str, str]:
     """Site ids by code: the named ones (unknown codes are left out), or all when ``None``."""
     async with db.transaction() as tx:
@@ -327,5 +415,6 @@ __all__ = [
     "daily",
     "exceptions",
     "rate_percent",
+    "shifts",
     "site_ids_for",
 ]

@@ -21,6 +21,7 @@ SNAPSHOT_TABLES = (
     "adjustments",
     "charges",
     "shifts",
+    "cash_movements",
     "change_log",
     "devices",
     "exceptions",
@@ -62,7 +63,7 @@ class Device:
     receipt_no: int = 0
     made: list[WireRecord] = field(default_factory=list)
 
-    def record(self, kind: str, **payload: Any) -> WireRecord:
+    def record(self, kind: str, /, **payload: Any) -> WireRecord:
         """The next record of the chain."""
         self.seq += 1
         base = {"created_at": "2026-11-23T01:30:00Z", "business_date": "2026-11-23"}

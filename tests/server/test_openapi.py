@@ -37,6 +37,11 @@ async def test_real_traffic_matches_the_document(hq: Hq) -> None:
     other = await hq.enroll(name="window-2")
     auth = device.auth()
     records = [device.payment(100), device.payment(200)]
+    records += [
+        device.record("cash_movement", shift_id="shift-1", kind="deposit", amount_fen=100,
+                      reason="", slip_no="B-1", cashier_name="李收银"),
+        device.record("shift_close", shift_id="shift-1", expected_fen=200, counted_fen=200),
+    ]  # fmt: skip
     await api.request("GET", "/api/v1/health")
     await api.request("GET", "/api/v1/openapi.json")
     await api.request("GET", "/metrics")
@@ -70,9 +75,14 @@ async def test_real_traffic_matches_the_document(hq: Hq) -> None:
     for path, params in [
         ("/api/v1/reports/daily", {"date": "2026-11-23"}),
         ("/api/v1/reports/collection-rate", {"period": "2026-11"}),
+        (
+            "/api/v1/reports/collection-rate",
+            {"period": "2026-11", "as_of": "2026-11-30", "by": "fee_item"},
+        ),
         ("/api/v1/reports/arrears", {"as_of": "2026-11-30"}),
         ("/api/v1/reports/exceptions", {"resolved": "true"}),
         ("/api/v1/reports/scanpay", {"date": "2026-11-23"}),
+        ("/api/v1/reports/shifts", {"date": "2026-11-23"}),
     ]:
         for fmt in ("json", "csv", "xlsx"):
             assert (await api.request("GET", path, params=params | {"format": fmt}, headers=user))[

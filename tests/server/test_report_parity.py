@@ -265,3 +265,57 @@ async def test_hq_daily_totals_per_method_are_the_counters_when_prepaid_is_spent
     )
     [deposits] = [g for g in report.takings.groups if g.key == PREPAID_KEY]
     assert int(credit) == deposits.total.fen > 0
+
+
+async def test_hq_shift_report_is_the_counters_with_cash_movements_and_deposits(
+    site: Site,
+) -> None:
+    from feetui.services.cash_movements import record_cash_movement
+    from feetui.services.reports import build_shift_report
+    from feetui.services.shifts import close_shift
+
+    svc, shift_id = site.counter.svc, site.counter.shift_id
+    await _pay(
+        site,
+        "2-1-201",
+        [("cash", 1_500)],
+        charge_ids=[site.charges[("2-1-201", "TRASH", "2026-10")]],
+    )
+    for kind, fen, reason, slip in (
+        ("pay_in", 10_000, "备用金", ""),
+        ("pay_out", 2_000, "买墨盒", ""),
+        ("deposit", 20_000, "", "B-0001"),
+        ("deposit", 5_000, "", "B-0002"),
+    ):
+        await site.counter.run(
+            record_cash_movement(
+                svc, movement_id=svc.ids.new_str(), shift_id=shift_id, cashier_id=site.cashier_id,
+                kind=kind, amount=Money(fen), reason=reason, slip_no=slip,
+            )
+        )  # fmt: skip
+    await site.counter.run(
+        close_shift(
+            svc, close_id=svc.ids.new_str(), shift_id=shift_id, closed_by=site.cashier_id,
+            counts={"n100": 3, "n50": 1}, note="多收五元",
+        )
+    )  # fmt: skip
+    await site.counter.sync()
+    counter = await site.counter.run(build_shift_report(svc, shift_id=shift_id))
+    body = await site.report(f"/api/v1/reports/shifts?date={AS_OF}&site=S1")
+    [row] = body["rows"]
+    moved = {kind: 0 for kind in ("pay_in", "pay_out", "deposit")}
+    for move in counter.cash_movements:
+        moved[move.kind] += abs(move.amount.fen)
+    assert counter.over_short is not None and counter.counted is not None
+    assert (row["device"], row["shift_id"], row["cashier"]) == ("window-1", shift_id, "李收银")
+    assert (row["expected_fen"], row["counted_fen"], row["over_short_fen"]) == (
+        counter.expected.fen, counter.counted.fen, counter.over_short.fen
+    )  # fmt: skip
+    assert (row["expected_fen"], row["over_short_fen"]) == (34_500, 500)
+    assert (row["pay_in_fen"], row["pay_out_fen"], row["deposit_fen"]) == (
+        moved["pay_in"], moved["pay_out"], moved["deposit"]
+    ) == (10_000, 2_000, 25_000)  # fmt: skip
+    assert row["deposit_slips"] == "B-0001 200.00; B-0002 50.00"
+    assert row["opened_at"] and row["closed_at"]
+    # Another day has no shift.
+    assert (await site.report("/api/v1/reports/shifts?date=2026-11-24"))["rows"] == []

@@ -135,3 +135,20 @@ async def test_report_queries_are_validated(hq: Hq) -> None:
     for path, status, code in cases:
         got, body = await _get(hq, token, path)
         assert (got, body["error"]) == (status, code), path
+
+
+async def test_a_cash_movement_hq_cannot_read_is_kept_in_the_journal_and_flagged(hq: Hq) -> None:
+    device = await hq.enroll()
+    good = device.record("cash_movement", shift_id="s-1", kind="pay_in", amount_fen=500,
+                         reason="备用金", slip_no="")  # fmt: skip
+    bad_kind = device.record("cash_movement", shift_id="s-1", kind="steal", amount_fen=500)
+    bad_amount = device.record("cash_movement", shift_id="s-1", kind="deposit", amount_fen="5")
+    no_shift = device.record("cash_movement", kind="deposit", amount_fen=5, slip_no="B-9")
+    answer = await hq.push(device, [good, bad_kind, bad_amount, no_shift])
+    assert {r["status"] for r in answer["results"]} == {"created"}
+    assert await hq.scalar("SELECT count(*) FROM journal WHERE kind = 'cash_movement'") == 4
+    assert await hq.rows("SELECT record_id, kind, amount_fen FROM cash_movements") == [
+        {"record_id": good.record_id, "kind": "pay_in", "amount_fen": 500}
+    ]
+    flagged = {row["record_id"] for row in await hq.exceptions("unprojected")}
+    assert flagged == {bad_kind.record_id, bad_amount.record_id, no_shift.record_id}
