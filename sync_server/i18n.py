@@ -3,8 +3,9 @@
 The server may import only ``feetui.core`` and ``feetui.sync.protocol``, so it does not use
 ``feetui.i18n``; it reads the same ``feetui/locale/<lang>/LC_MESSAGES/feetui.po`` (or a newer
 ``.mo``) itself. ``scripts/i18n.py`` extracts message ids from ``sync_server/`` too. The language
-is the ``language`` setting (``SYNC_SERVER_LANGUAGE``), ``zh_CN`` by default. API answers are not
-translated: they carry stable codes, and the counter words them in its cashier's language.
+is the ``language`` setting (``SYNC_SERVER_LANGUAGE``), ``zh_CN`` by default. JSON answers are not
+translated: they carry stable codes and column names, and the counter words them in its cashier's
+language; the CSV and XLSX exports, read by people, get column titles in that language.
 """
 
 from __future__ import annotations
@@ -53,4 +54,14 @@ def _(message: str) -> str:
     return _load(_state["lang"]).gettext(message)
 
 
-__all__ = ["DEFAULT_LANGUAGE", "SUPPORTED", "_", "set_language"]
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is defined; translate it where it is shown."""
+    return message
+
+
+def translate(message: str, lang: str) -> str:
+    """Translate ``message`` into ``lang`` (unknown: zh_CN), whatever the current language."""
+    return _load(lang if lang in SUPPORTED else DEFAULT_LANGUAGE).gettext(message)
+
+
+__all__ = ["DEFAULT_LANGUAGE", "N_", "SUPPORTED", "_", "set_language", "translate"]

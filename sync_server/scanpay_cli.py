@@ -225,7 +225,7 @@ async def _report(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     elif args.format == "csv":
-        sys.stdout.write(to_csv(report))
+        sys.stdout.write(to_csv(report, settings.language))
     else:
         _print_text(report)
     differences = [r for r in report.rows if r["kind"] not in ("total",)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 from tests.server.helpers import Hq
@@ -111,12 +112,76 @@ async def test_reports_export_as_csv_and_xlsx_in_yuan(hq: Hq) -> None:
     status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23&format=csv")
     assert status == 200
     text = body.decode("utf-8-sig").splitlines()
-    assert text[0].startswith("site,device,method,payments,payments_yuan")
+    assert text[0].startswith("小区,收费窗口,支付方式,收款笔数,收款（元）")
     assert "1234.56" in text[1]
     status, body = await _get(hq, token, "/api/v1/reports/daily?date=2026-11-23&format=xlsx")
     sheet = load_workbook(io.BytesIO(body)).active
-    assert sheet["E1"].value == "payments_yuan"
-    assert str(sheet["E2"].value) == "1234.56"
+    assert sheet["E1"].value == "收款（元）"
+    assert sheet["E2"].value == 1234.56 and sheet["E2"].number_format == "0.00"
+    assert sheet["D2"].value == 1
+
+
+async def _exports(hq: Hq, token: str, path: str) -> tuple[list[list[str]], list[list[object]]]:
+    """A report's CSV rows and XLSX cell values."""
+    from openpyxl import load_workbook
+
+    _, csv_body = await _get(hq, token, path + "&format=csv")
+    _, xlsx_body = await _get(hq, token, path + "&format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx_body)).active
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return list(csv.reader(io.StringIO(csv_body.decode("utf-8-sig")))), cells
+
+
+async def test_collection_rate_arrears_and_exceptions_export_with_titles_and_numbers(
+    hq: Hq,
+) -> None:
+    device = await hq.enroll(name="window-9")
+    records = [_charge(device, "c-nov", 10000), _charge(device, "c-old", 4000, period="2026-06",
+               due="2026-06-30")]  # fmt: skip
+    records += [device.payment(7500, charge_id="c-nov"), device.payment(1000, charge_id="c-old")]
+    skipped = device.payment(1)
+    await hq.push(device, [*records, device.payment(2)])  # a gap: seq 5 never sent
+    assert skipped.seq == 5
+    token = await hq.user_token("boss")
+
+    rate_csv, rate_xlsx = await _exports(
+        hq, token, "/api/v1/reports/collection-rate?period=2026-11&as_of=2026-11-23&by=building"
+    )
+    assert rate_csv[0] == ["小区", "楼栋", "账期", "应收（元）", "实收（元）", "未收（元）",
+                           "收缴率（%）", "收回往期欠费（元）"]  # fmt: skip
+    assert rate_csv[1] == ["S1", "", "2026-11", "100.00", "75.00", "25.00", "75.00", "10.00"]
+    assert rate_xlsx[0] == rate_csv[0]
+    assert rate_xlsx[1] == ["S1", None, "2026-11", 100, 75, 25, 75, 10]
+    assert all(isinstance(v, int | float) for v in rate_xlsx[1][3:])
+
+    owed_csv, owed_xlsx = await _exports(hq, token, "/api/v1/reports/arrears?as_of=2026-12-31")
+    assert owed_csv[0] == ["小区", "房号", "欠费（元）", "逾期30天内（元）", "逾期31–90天（元）",
+                           "逾期91–180天（元）", "逾期180天以上（元）"]  # fmt: skip
+    assert owed_csv[1] == ["S1", "unit-1", "55.00", "0.00", "25.00", "0.00", "30.00"]
+    assert owed_xlsx[1] == ["S1", "unit-1", 55, 0, 25, 0, 30]
+
+    flags_csv, flags_xlsx = await _exports(hq, token, "/api/v1/reports/exceptions?resolved=false")
+    assert flags_csv[0][:6] == ["编号", "类别", "小区", "设备编号", "收费窗口", "序号"]
+    [gap] = [row for row in flags_csv[1:] if row[1] == "seq_gap"]
+    assert gap[2:6] == ["S1", device.device_id, "window-9", "5"]
+    [gap_cells] = [row for row in flags_xlsx[1:] if row[1] == "seq_gap"]
+    assert gap_cells[5] == 5 and isinstance(gap_cells[0], int)
+
+
+def test_every_report_column_has_a_title_in_both_languages() -> None:
+    from sync_server.handlers.exports import TITLES, headers
+    from sync_server.services import reconcile, reports
+
+    every = (reports.DAILY_COLUMNS, reports.RATE_COLUMNS, reports.ARREARS_COLUMNS,
+             reports.EXCEPTION_COLUMNS, reports.SHIFT_COLUMNS, reconcile.COLUMNS)  # fmt: skip
+    for columns in every:
+        report = reports.Report("r", {"by": "fee_item"}, columns)
+        assert set(columns) <= set(TITLES)
+        english, chinese = headers(report, "en_US"), headers(report, "zh_CN")
+        assert len(set(english)) == len(set(chinese)) == len(columns)
+        assert all(title != column for title, column in zip(chinese, columns, strict=True))
+    assert headers(reports.Report("r", {"by": "fee_item"}, ("group",)), "en_US") == ["Fee item"]
+    assert headers(reports.Report("r", {}, ("site",)), "xx") == ["小区"]
 
 
 async def test_report_queries_are_validated(hq: Hq) -> None:

@@ -156,8 +156,8 @@ async def test_the_report_exports_as_csv_and_xlsx_in_yuan(scan: ScanKit) -> None
         assert response.status == 200
         bodies[fmt] = await response.read()
     lines = bodies["csv"].decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("site,date,provider,kind,payment_id,out_trade_no,transaction_id,")
-    assert "hq_yuan" in lines[0] and "S1,2026-11-23,wechat,no_bill" in lines[1]
+    assert lines[0].startswith("小区,日期,支付机构,类别,收款编号,商户订单号,机构交易号,")
+    assert "总部已付（元）" in lines[0] and "S1,2026-11-23,wechat,no_bill" in lines[1]
     assert ",12.34," in lines[1]
     assert bodies["xlsx"][:2] == b"PK"
 
@@ -252,7 +252,7 @@ async def test_the_command_line_configures_imports_and_reports(
     code, out, _ = await run("scanpay", "report", "--date", "2026-11-23", "--site", "S1")
     assert (code, out.count("\n")) == (0, 1) and "total" in out
     code, out, _ = await run("scanpay", "report", "--date", "2026-11-23", "--format", "csv")
-    assert out.startswith("site,date,provider,kind")
+    assert out.startswith("Site,Date,Provider,Kind")
     monkeypatch.setenv("SYNC_SERVER_LANGUAGE", "zh_CN")
     code, out, _ = await run("scanpay", "report", "--date", "2026-11-23", "--site", "S1")
     assert "合计" in out and "支付机构" in out
