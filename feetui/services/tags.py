@@ -2,7 +2,11 @@
 
 One transaction writes the :class:`~feetui.db.models.UnitTagChange` record, the unit's ``tags``
 (master data, so the lookup list shows them at once), the unit's search card, and the journal
-entry (kind ``unit_tags``) that carries the change to headquarters.
+entry (kind ``unit_tags``) that carries the change to headquarters, and from there to the other
+counters of the site. The change's ``tags_seq`` is one more than the highest of the unit's changes
+held here, so it comes after every change this counter has seen (the rule in
+:mod:`feetui.core.tags`); other counters' changes are applied by
+:func:`feetui.db.unit_tags.settle_unit_tags`.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from feetui.core.errors import N_, RuleError
-from feetui.core.tags import change_tags, split_tags
+from feetui.core.tags import change_tags, next_tags_seq, split_tags
 from feetui.db.models import Unit, UnitTagChange
 from feetui.db.search_index import index_units
+from feetui.db.unit_tags import list_tag_changes
 from feetui.services.approval import get_active_user
 from feetui.services.container import Services
 from feetui.services.followups import require_unit
@@ -61,7 +66,8 @@ async def set_unit_tags(
         if split_tags(after) == split_tags(unit.tags):
             raise RuleError("tags_unchanged", N_("The tags are as they were: nothing to save."))
         now = svc.clock.now().astimezone(UTC)
-        payload = _payload(svc, change_id, unit, user.id, after, now)
+        seq = next_tags_seq(await list_tag_changes(conn, unit.id))
+        payload = _payload(svc, change_id, unit, user.id, after, now) | {"tags_seq": seq}
         await _write(conn, payload, now)
         await append_journal(
             conn,

@@ -9,8 +9,10 @@ once, never changed (a second upsert of a known charge is ignored).
 ``data`` fields read (unknown fields are ignored, missing optional ones take the default):
 
 * site: ``id, code, name``
-* unit: ``id, site_id, code, building, entrance, room`` + ``floor, area_centi_m2, kind, tags,
-  owner_id, active``
+* unit: ``id, site_id, code, building, room`` + ``entrance, floor, area_centi_m2, kind, tags,
+  owner_id, active``; the optional fields are written only when present (a unit re-published
+  without tags keeps the tags the counters set), and the counters' own tags (the vocabulary of
+  :mod:`feetui.core.tags`) always follow the unit's latest tag change
 * party: ``id, site_id, name`` + ``phone, kind`` (or ``role``), ``unit_id`` (with kind/role
   ``owner`` it becomes the unit's owner)
 * vehicle: ``id, unit_id, plate`` + ``party_id``
@@ -27,13 +29,17 @@ puller skips it with a warning rather than block every later change behind it.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from feetui.core.errors import N_, InputError
+from feetui.core.errors import N_, FeeError, InputError
 from feetui.db.models import Charge, FeeItem, Party, Site, Unit, User, Vehicle
+from feetui.db.unit_tags import settle_unit_tags
+
+log = logging.getLogger(__name__)
 
 MASTER_ENTITIES = ("site", "unit", "party", "vehicle", "fee_item", "user", "charge")
 
@@ -167,18 +173,24 @@ async def _unit(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: dateti
         "site_id": r.text("site_id"),
         "code": r.text("code"),
         "building": r.text("building"),
-        "entrance": r.text("entrance", ""),
-        "floor": r.integer("floor", 0),
         "room": r.text("room"),
-        "area_centi_m2": r.integer("area_centi_m2", 0),
-        "kind": r.text("kind", "residential"),
-        "tags": r.text("tags", ""),
         "active": r.flag("active", True),
     }
+    # Only what HQ sent: a re-import or a re-snapshot without tags, kind or floor must not wipe
+    # what the counter has (tags set at the counters above all); a new row takes the defaults.
+    values.update(r.present(("entrance", "kind", "tags"), lambda key: r.text(key, "")))
+    values.update(r.present(("floor", "area_centi_m2"), r.integer))
     owner_id = r.optional_text("owner_id")
     if owner_id is not None and await Party.filter(id=owner_id).using_db(conn).exists():
         values.update(await _owner_copy(conn, owner_id))
     await _upsert(conn, Unit, record_id, values, unique=("site_id", "code"))
+    if "tags" in values:
+        # HQ's tags are the unit's own (``vacant``); the counters' tags are those of the unit's
+        # latest tag change, whenever HQ's copy of the unit was made.
+        try:
+            await settle_unit_tags(conn, record_id)
+        except FeeError as error:
+            log.warning("unit %s keeps HQ's tags: %s", record_id, error.code)
     return {record_id}
 
 

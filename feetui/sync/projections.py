@@ -1,4 +1,4 @@
-"""Another counter's money records written into this counter's posted tables, row for row.
+"""Another counter's records written into this counter's tables, row for row.
 
 Each projector reads the journal payload the other counter wrote (docs/ARCHITECTURE.md, "Journal
 record kinds") and writes the same rows under the same ids, so every counter of a site holds the
@@ -8,6 +8,11 @@ number rows are not copied: a receipt series belongs to its device.
 A projector returns False, writing nothing, while a row it points at (unit, user, charge, the
 voided payment) is not here yet; :func:`feetui.sync.foreign.project_pending` tries again later.
 It returns True when the record is written, or already was.
+
+Besides money, a ``unit_tags`` record (resident tags set at another window) is written as the
+same ``unit_tag_change`` row, and the unit takes the tags of its latest change by the rule of
+:mod:`feetui.core.tags` (:func:`feetui.db.unit_tags.settle_unit_tags`), so every window of the
+site ends with the same tags, whatever order the changes arrive in.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from feetui.core.errors import FeeError
 from feetui.db.models import (
     Adjustment,
     Allocation,
@@ -28,9 +34,11 @@ from feetui.db.models import (
     PrepaidEntry,
     Refund,
     Tender,
+    UnitTagChange,
     Void,
 )
 from feetui.db.models.base import PrepaidKind
+from feetui.db.unit_tags import settle_unit_tags
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +297,30 @@ async def project_meter_reading(conn: BaseDBAsyncClient, p: dict[str, Any], at: 
     return True
 
 
+async def project_unit_tags(conn: BaseDBAsyncClient, p: dict[str, Any], at: datetime) -> bool:
+    """A tag change of a unit: its history row, then the unit's tags by the latest change."""
+    if await UnitTagChange.filter(id=p["id"]).using_db(conn).exists():
+        return True
+    if not await _all_present(conn, p["id"], unit={p["unit_id"]}, user={p["user_id"]}):
+        return False
+    await UnitTagChange.create(
+        using_db=conn,
+        id=p["id"],
+        unit_id=p["unit_id"],
+        tags_before=p.get("tags_before", ""),
+        tags_after=p["tags_after"],
+        user_id=p["user_id"],
+        device_id=p["device_id"],
+        created_at=at,
+    )
+    try:
+        await settle_unit_tags(conn, p["unit_id"])
+    except FeeError as error:
+        # Too many tags for the column with HQ's own: the history row stands, the unit keeps its.
+        log.warning("tags of unit %s not changed by %s: %s", p["unit_id"], p["id"], error.code)
+    return True
+
+
 PROJECTORS: dict[str, Projector] = {
     "payment": project_payment,
     "void": project_void,
@@ -296,8 +328,9 @@ PROJECTORS: dict[str, Projector] = {
     "adjustment": project_adjustment,
     "charge": project_charge,
     "meter_reading": project_meter_reading,
+    "unit_tags": project_unit_tags,
 }
-"""Foreign record kinds written into the posted tables, by kind. Other kinds (shifts, cash
+"""Foreign record kinds written into this counter's tables, by kind. Other kinds (shifts, cash
 movements, follow-ups ...) belong to their counter and are kept in the journal only."""
 PROJECTED_TABLES: dict[str, str] = {
     "payment": "payment",
@@ -306,6 +339,7 @@ PROJECTED_TABLES: dict[str, str] = {
     "adjustment": "adjustment",
     "charge": "charge",
     "meter_reading": "meter_reading",
+    "unit_tags": "unit_tag_change",
 }
 """The table holding a projected record of each kind under the record's id."""
 
