@@ -38,6 +38,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from feetui.clock import Clock, IdSource, SystemClock
@@ -567,12 +568,17 @@ class FeeApp(TranslatedBindings, App[int]):
     # ----------------------------------------------------------------- scanner and idle lock
 
     async def on_event(self, event: events.Event) -> None:
-        """Watch every key before it reaches a widget: scanner bursts and the idle clock."""
+        """Watch every key before it reaches a widget: scanner bursts, the idle clock, and Enter
+        moving the focus where the screen says (``ENTER_FOCUSES``)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_key_at = self.clock.now()
             if event.key == "enter" and self._route_scan():
                 return
             self.scan_buffer.feed(event.character)
+            if event.key == "enter" and (following := self._focus_after_enter()) is not None:
+                await super().on_event(event)
+                self.screen.set_focus(following)
+                return
         elif (
             isinstance(event, events.Paste)
             and not event.is_forwarded
@@ -580,6 +586,19 @@ class FeeApp(TranslatedBindings, App[int]):
         ):
             return
         await super().on_event(event)
+
+    def _focus_after_enter(self) -> Widget | None:
+        """The field an Enter in the focused one leads to, per the screen's ``ENTER_FOCUSES``.
+
+        The focus moves here, before the next key is routed, so keys typed ahead (a quick
+        cashier while the database is still opening, a badge scanner) land in the next field;
+        moved later by the field's own Submitted handler, they would still reach this one.
+        """
+        focused = self.focused
+        targets: dict[str, str] = getattr(self.screen, "ENTER_FOCUSES", {})
+        if focused is None or focused.id not in targets:
+            return None
+        return self.screen.query_one(targets[focused.id])
 
     def _route_scan(self) -> bool:
         """Enter ended a digit burst: if it is a payment code, take it away from the widget.

@@ -25,6 +25,8 @@ class SignInScreen(FeeScreen[None]):
         Binding("ctrl+q", "app.quit", N_("Quit"), id="sign_in.quit", priority=True),
     ]
     AUTO_FOCUS = "#sign-in-code"
+    ENTER_FOCUSES = {"sign-in-code": "#sign-in-pin"}
+    """Enter in the code moves to the PIN at once, so a PIN typed ahead lands there (FeeApp)."""
 
     def compose(self) -> ComposeResult:
         """A small centred form."""

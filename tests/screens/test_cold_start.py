@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.widgets import Input
 
 from feetui.app import make_app
 from feetui.core.errors import StorageError
@@ -25,7 +27,7 @@ from feetui.i18n import _
 from feetui.screens.shift_open import ShiftOpenScreen
 from feetui.screens.sign_in import SignInScreen
 from tests.screens.community import CASHIER_CODE, CASHIER_PIN
-from tests.screens.flows import SMALL, shows
+from tests.screens.flows import SMALL, settle, shows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +94,7 @@ async def test_a_pin_typed_while_the_database_opens_waits_for_it_then_signs_in(
         seen["screen_while_waiting"] = type(app.screen)
         held_open.set()
         await _until(pilot, lambda: isinstance(app.screen, ShiftOpenScreen), "the shift screen")
+        await settle(pilot)
         app.exit()
 
     await app.run_async(headless=True, size=SMALL, auto_pilot=cashier)
@@ -100,6 +103,31 @@ async def test_a_pin_typed_while_the_database_opens_waits_for_it_then_signs_in(
         "waiting": True,
         "screen_while_waiting": SignInScreen,
     }
+    assert app.return_code == 0
+
+
+async def test_keys_typed_ahead_while_the_database_opens_land_in_their_fields(
+    settings, clock, community, held_open: asyncio.Event
+) -> None:
+    # All ten keys are queued before the app handles any: Enter in the code field must move the
+    # focus before the PIN's digits are routed (under load they arrive faster than it reacts).
+    app = make_app(settings, clock=clock)
+    seen: dict[str, object] = {}
+
+    async def cashier(pilot) -> None:
+        await _until(pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in screen")
+        for char in f"{CASHIER_CODE}\r{CASHIER_PIN}\r":
+            app.post_message(events.Key("enter" if char == "\r" else char, char))
+        await pilot.pause(0.1)
+        code, pin = (field.value for field in app.screen.query(Input))
+        seen["fields"] = (code, pin)
+        held_open.set()
+        await _until(pilot, lambda: isinstance(app.screen, ShiftOpenScreen), "the shift screen")
+        await settle(pilot)
+        app.exit()
+
+    await app.run_async(headless=True, size=SMALL, auto_pilot=cashier)
+    assert seen == {"fields": (CASHIER_CODE, CASHIER_PIN)}
     assert app.return_code == 0
 
 
