@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -238,6 +239,7 @@ def _start_postgres(stack: ExitStack) -> str:
     from tests.server.postgres import private_cluster
 
     folder = Path(tempfile.mkdtemp(prefix="feetui-bench-pg-"))
+    stack.callback(shutil.rmtree, folder, ignore_errors=True)  # after the cluster has stopped
     try:
         return stack.enter_context(private_cluster(folder))
     except FileNotFoundError as error:
