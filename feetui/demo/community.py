@@ -90,6 +90,10 @@ class FeeItem:
     late_fee_daily_ppm: int = 0
     late_fee_grace_days: int = 0
     late_fee_cap_percent: int = 0
+    due_day: int = 31
+    """The demo's bills fall due at the end of their month."""
+    scope: str = "unit"
+    """``vehicle`` for parking: billed per car."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +133,8 @@ def fee_items(rng: random.Random, ids: SeededIds) -> dict[str, FeeItem]:
         FeeItem(ids.new_str(), "SPM", "商铺物业费", "area", 450, 1, "m²", 300, 60, 20),
         FeeItem(ids.new_str(), "RENT", "商铺租金", "area", rng.choice((5800, 6500, 7200)), 1,
                 "m²", 500, 15, 30),
-        FeeItem(ids.new_str(), "PARKU", "地下车位管理费", "fixed", 15000, 3, "月"),
-        FeeItem(ids.new_str(), "PARKG", "地面停车费", "fixed", 8000, 3, "月"),
+        FeeItem(ids.new_str(), "PARKU", "地下车位管理费", "fixed", 15000, 3, "月", scope="vehicle"),
+        FeeItem(ids.new_str(), "PARKG", "地面停车费", "fixed", 8000, 3, "月", scope="vehicle"),
         FeeItem(ids.new_str(), "WATER", "水费", "metered", rng.choice(WATER_PRICES_FEN), 2, "m³"),
         FeeItem(ids.new_str(), "ELEC", "商铺电费", "metered", 56, 1, "kWh"),
         FeeItem(ids.new_str(), "SHARED", "公摊电费", "metered", 56, 2, "kWh"),

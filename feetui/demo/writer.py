@@ -35,8 +35,8 @@ _INSERT = {
     "vehicle": "INSERT INTO vehicle (id, unit_id, plate, party_id) VALUES (?, ?, ?, ?)",
     "fee_item": (
         "INSERT INTO fee_item (id, site_id, code, name, kind, rate_fen, months_per_bill, "
-        "unit_label, late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, active) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+        "unit_label, late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, due_day, "
+        "scope, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
     ),
     "user": "INSERT INTO user (id, code, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?, 1)",
     "charge": (
@@ -135,7 +135,8 @@ def write_master(connection: sqlite3.Connection, community: Community, salt: byt
         _INSERT["fee_item"],
         [
             (i.id, site, i.code, i.name, i.kind, i.rate_fen, i.months_per_bill, i.unit_label,
-             i.late_fee_daily_ppm, i.late_fee_grace_days, i.late_fee_cap_percent)
+             i.late_fee_daily_ppm, i.late_fee_grace_days, i.late_fee_cap_percent, i.due_day,
+             i.scope)
             for i in community.fee_items.values()
         ],
     )  # fmt: skip

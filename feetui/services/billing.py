@@ -1,9 +1,10 @@
 """The monthly bill run of a standalone counter: the month's charges from its fee items, once.
 
-The amounts come from :mod:`feetui.core.fees`, the same rules headquarters' ``sync-server bill``
-uses: by-area items bill every active unit with an area (area × rate, rounded once), fixed items
-bill every active unit (rate × months of the item). Metered fees are billed when the reading is
-recorded (``record_meter_reading``) and one-off fees at the counter, so the run skips them.
+The plan is :func:`feetui.core.billing.plan_bill`, the same function headquarters' ``sync-server
+bill`` uses, over the active fee items and active units of each site: an item bills in the months
+of its cycle (``months_per_bill``), due on its ``due_day``; by-area items bill every unit with an
+area, fixed items every unit or, with ``scope`` ``vehicle`` (parking), every car. Metered fees are
+billed when the reading is recorded (``record_meter_reading``) and one-off fees at the counter.
 
 A period is billed once: the run and its "already billed?" check are one transaction, and a
 period that has any bill charge of the site is not billed again. Every charge is a posted record
@@ -13,22 +14,18 @@ enrolled counter does not bill: headquarters bills it and the charges arrive by 
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date
 from typing import Any
 
-from feetui.core.errors import N_, InputError, RuleError
-from feetui.core.fees import FeeKind, charge_amount
-from feetui.db.models import Charge, Device, FeeItem, Unit
+from feetui.core.billing import BillPeriod, PlanItem, PlannedCharge, PlanUnit, plan_bill
+from feetui.core.errors import N_, RuleError
+from feetui.db.models import Charge, Device, FeeItem, Unit, Vehicle
 from feetui.db.models.base import ChargeSource
 from feetui.services.container import Services
 from feetui.services.journal import append_journal
 from feetui.services.posting import posting
-
-DUE_DAY = 28
-"""Day of the month a bill charge falls due (HQ's default ``due_day``)."""
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +45,8 @@ def parse_period(text: str) -> tuple[int, int]:
     Raises:
         InputError: ``period_invalid``.
     """
-    found = _PERIOD.match((text or "").strip())
-    if found is None:
-        raise InputError(
-            "period_invalid", N_("A period is written YYYY-MM, e.g. 2026-11."), period=text
-        )
-    return int(found.group(1)), int(found.group(2))
+    period = BillPeriod.parse(text)
+    return period.year, period.month
 
 
 async def bill_period(svc: Services, *, period: str) -> BillRun:
@@ -63,8 +56,7 @@ async def bill_period(svc: Services, *, period: str) -> BillRun:
         InputError: ``period_invalid``.
         RuleError: ``billing_by_hq`` on an enrolled counter, ``period_already_billed``.
     """
-    year, month = parse_period(period)
-    due = date(year, month, DUE_DAY)
+    billing = BillPeriod.parse(period)
     device = await Device.get(id=svc.device_id)
     if device.sync_token:
         raise RuleError(
@@ -79,35 +71,41 @@ async def bill_period(svc: Services, *, period: str) -> BillRun:
                 N_("{period} is billed already: a period is billed once."),
                 period=period,
             )
-        rows = await _rows(svc, period, due)
+        rows = await _rows(svc, billing)
         for row in rows:
             await _post(conn, svc, row)
     return _summary(period, rows)
 
 
-async def _rows(svc: Services, period: str, due: date) -> list[dict[str, Any]]:
-    """The charges of the run, one per (fee item, unit) that owes something."""
-    items = await FeeItem.filter(active=True, kind__in=("area", "fixed")).order_by("code")
+async def _rows(svc: Services, period: BillPeriod) -> list[dict[str, Any]]:
+    """The charges of the run: :func:`plan_bill` per site over its active items and units."""
+    items = await FeeItem.filter(active=True).order_by("code")
     units = await Unit.filter(active=True).order_by("code")
+    cars = Counter(v.unit_id for v in await Vehicle.all())  # type: ignore[attr-defined]
+    by_id = {item.id: item for item in items}
+    units_by_id = {unit.id: unit for unit in units}
     rows = []
-    for item in items:
-        for unit in units:
-            if unit.site_id != item.site_id:  # type: ignore[attr-defined]
-                continue
-            amount = charge_amount(
-                FeeKind(item.kind),
-                area_centi_m2=unit.area_centi_m2,
-                rate_fen=item.rate_fen,
-                months=max(item.months_per_bill, 1),
-            )
-            if amount.fen > 0:
-                rows.append(_row(svc, item, unit, period, amount.fen, due))
+    for site_id in sorted({item.site_id for item in items}):  # type: ignore[attr-defined]
+        plan = plan_bill(
+            period,
+            [_plan_item(i) for i in items if i.site_id == site_id],  # type: ignore[attr-defined]
+            [
+                PlanUnit(u.id, u.code, u.area_centi_m2, cars[u.id])
+                for u in units
+                if u.site_id == site_id  # type: ignore[attr-defined]
+            ],
+        )
+        rows += [_row(svc, by_id[c.fee_item_id], units_by_id[c.unit_id], c) for c in plan]
     return rows
 
 
-def _row(
-    svc: Services, item: FeeItem, unit: Unit, period: str, amount_fen: int, due: date
-) -> dict[str, Any]:
+def _plan_item(item: FeeItem) -> PlanItem:
+    return PlanItem(
+        item.id, item.code, item.kind, item.rate_fen, item.months_per_bill, item.due_day, item.scope
+    )
+
+
+def _row(svc: Services, item: FeeItem, unit: Unit, charge: PlannedCharge) -> dict[str, Any]:
     return {
         "id": svc.ids.new_str(),
         "unit_id": unit.id,
@@ -116,9 +114,11 @@ def _row(
         "fee_item_id": item.id,
         "fee_item_code": item.code,
         "fee_item_name": item.name,
-        "period": period,
-        "amount_fen": amount_fen,
-        "due_date": due.isoformat(),
+        "period": charge.period,
+        "period_start": charge.period_start.isoformat(),
+        "period_end": charge.period_end.isoformat(),
+        "amount_fen": charge.amount_fen,
+        "due_date": charge.due_date.isoformat(),
         "source": ChargeSource.BILL,
     }
 
@@ -132,6 +132,8 @@ async def _post(conn: Any, svc: Services, row: dict[str, Any]) -> None:
         unit_id=row["unit_id"],
         fee_item_id=row["fee_item_id"],
         period=row["period"],
+        period_start=date.fromisoformat(row["period_start"]),
+        period_end=date.fromisoformat(row["period_end"]),
         amount_fen=row["amount_fen"],
         due_date=date.fromisoformat(row["due_date"]),
         source=row["source"],
@@ -168,4 +170,4 @@ def _summary(period: str, rows: list[dict[str, Any]]) -> BillRun:
     )
 
 
-__all__ = ["DUE_DAY", "BillRun", "bill_period", "parse_period"]
+__all__ = ["BillRun", "bill_period", "parse_period"]

@@ -17,7 +17,8 @@ once, never changed (a second upsert of a known charge is ignored).
   ``owner`` it becomes the unit's owner)
 * vehicle: ``id, unit_id, plate`` + ``party_id``
 * fee_item: ``id, site_id, code, name, kind`` + ``rate_fen, months_per_bill, unit_label,
-  late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, active``; the optional fields
+  late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, due_day, scope, active``; the
+  optional fields
   are written only when present (an older HQ without them leaves the counter's values alone)
 * user: ``id, code, name, role, pin_hash`` + ``disabled`` (or ``active``)
 * charge: ``id, unit_id, fee_item_id, period, amount_fen, due_date`` + ``source, period_start,
@@ -239,7 +240,7 @@ async def _fee_item(conn: BaseDBAsyncClient, r: _Reader, record_id: str, now: da
     # Only what HQ sent: an HQ that does not know a field (an older version) leaves the counter's
     # value as it is, never zeroes it; a new row takes the model's default.
     values.update(r.present(_FEE_ITEM_INTEGERS, r.integer))
-    values.update(r.present(("unit_label",), r.text))
+    values.update(r.present(("unit_label", "scope"), lambda key: r.text(key, "")))
     await _upsert(conn, FeeItem, record_id, values, unique=("site_id", "code"))
     return set()
 
@@ -250,6 +251,7 @@ _FEE_ITEM_INTEGERS = (
     "late_fee_daily_ppm",
     "late_fee_grace_days",
     "late_fee_cap_percent",
+    "due_day",
 )
 
 

@@ -168,11 +168,16 @@ def _rows(conn: sqlite3.Connection, sql: str, *args: Any) -> list[dict[str, Any]
 
 def _read_rows(conn: sqlite3.Connection, data: CounterData, users: bool) -> None:
     site_id = data.site["id"]
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(fee_item)")}
+    # A counter file of a version before due days and scopes: HQ's defaults.
+    cycle = (
+        "due_day, scope" if {"due_day", "scope"} <= columns else "28 AS due_day, 'unit' AS scope"
+    )
     data.fee_items = _rows(
         conn,
         "SELECT id, code, name, kind, rate_fen, months_per_bill, unit_label, late_fee_daily_ppm,"
-        " late_fee_grace_days, late_fee_cap_percent, active FROM fee_item WHERE site_id = ?"
-        " ORDER BY code",
+        f" late_fee_grace_days, late_fee_cap_percent, active, {cycle} FROM fee_item"
+        " WHERE site_id = ? ORDER BY code",
         site_id,
     )
     data.units = _rows(
@@ -319,7 +324,7 @@ async def _fee_items(tx: Tx, data: CounterData, at: str) -> list[tuple[Any, ...]
     rows, changes = [], []
     for item in data.fee_items:
         rows.append((item["id"], site_id, item["code"], item["name"], item["kind"],
-                     int(item["rate_fen"]), 28, at, "unit",
+                     int(item["rate_fen"]), int(item["due_day"]), at, item["scope"],
                      *(int(item[key]) for key in FEE_ITEM_RULE)))  # fmt: skip
         record = {**item, "site_id": site_id, "active": _flag(item["active"])}
         changes.append((site_id, "fee_item", "upsert", item["id"], record, None, at))

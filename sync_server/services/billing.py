@@ -1,6 +1,7 @@
 """Fee items and the monthly bill run: charges from fee items, once per site and period.
 
-The amounts come from :mod:`feetui.core.fees`, the same rules a standalone counter bills with. A
+The plan (which items bill which units, for how much, due when) is
+:func:`feetui.core.billing.plan_bill`, the same function a standalone counter bills with. A
 bill run is claimed by inserting its ``(site, period)`` row with ``ON CONFLICT DO NOTHING``: a
 second run of the same period (or two at once) bills nothing. By-area items bill every unit with
 an area; fixed items bill every unit (``scope`` ``unit``) or every vehicle (``scope`` ``vehicle``,
@@ -20,10 +21,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from feetui.core.billing import BillPeriod, bills_in, check_months_per_bill, covered
+from feetui.core.billing import (
+    BillPeriod,
+    PlanItem,
+    PlanUnit,
+    check_months_per_bill,
+    plan_bill,
+)
 from feetui.core.billing import due_date as period_due_date
 from feetui.core.errors import FeeError
-from feetui.core.fees import area_fee, fixed_fee
 from feetui.core.late_fees import LateFeeRule
 from sync_server.clock import iso
 from sync_server.db.connection import Database, Tx
@@ -170,41 +176,37 @@ async def _bill_site(db: Database, site_id: str, code: str, period: str, at: str
 
 
 async def _charges(tx: Tx, site_id: str, period: str) -> list[dict[str, Any]]:
+    """The run's charges from :func:`feetui.core.billing.plan_bill` (shared with the counter)."""
     items = await tx.fetch(
-        "SELECT id, kind, rate_fen, due_day, scope, months_per_bill FROM fee_items"
-        " WHERE site_id = ? AND kind IN ('area', 'fixed') ORDER BY code",
+        "SELECT id, code, kind, rate_fen, due_day, scope, months_per_bill FROM fee_items"
+        " WHERE site_id = ? ORDER BY code",
         site_id,
     )
-    billing = BillPeriod.parse(period)
-    items = [item for item in items if bills_in(billing, int(item["months_per_bill"]))]
     units = await tx.fetch(
-        "SELECT u.id, u.area_centi_m2, (SELECT count(*) FROM vehicles v WHERE v.unit_id = u.id)"
-        " AS vehicles FROM units u WHERE u.site_id = ? ORDER BY u.code",
+        "SELECT u.id, u.code, u.area_centi_m2, (SELECT count(*) FROM vehicles v"
+        " WHERE v.unit_id = u.id) AS vehicles FROM units u WHERE u.site_id = ? ORDER BY u.code",
         site_id,
     )
-    out = []
-    for item in items:
-        months = int(item["months_per_bill"])
-        start, end = covered(billing, months)
-        for unit in units:
-            amount = _amount(item, unit, months)
-            if amount > 0:
-                out.append({
-                    "id": str(uuid.uuid4()), "unit_id": unit["id"], "fee_item_id": item["id"],
-                    "period": period, "amount_fen": amount, "source": "bill",
-                    "due_date": due_date(period, int(item["due_day"])).isoformat(),
-                    "period_start": start.isoformat(), "period_end": end.isoformat(),
-                })  # fmt: skip
-    return out
-
-
-def _amount(item: Any, unit: Any, months: int) -> int:
-    rate = int(item["rate_fen"])
-    if item["kind"] == "area":
-        area = int(unit["area_centi_m2"])
-        return area_fee(area_centi_m2=area, rate_fen_per_m2_month=rate, months=months).fen
-    count = int(unit["vehicles"]) if item["scope"] == "vehicle" else 1
-    return fixed_fee(rate_fen_per_month=rate, months=months).fen * count
+    plan = plan_bill(
+        BillPeriod.parse(period),
+        [PlanItem(i["id"], i["code"], i["kind"], int(i["rate_fen"]), int(i["months_per_bill"]),
+                  int(i["due_day"]), i["scope"]) for i in items],
+        [PlanUnit(u["id"], u["code"], int(u["area_centi_m2"]), int(u["vehicles"])) for u in units],
+    )  # fmt: skip
+    return [
+        {
+            "id": str(uuid.uuid4()),
+            "unit_id": c.unit_id,
+            "fee_item_id": c.fee_item_id,
+            "period": c.period,
+            "amount_fen": c.amount_fen,
+            "source": "bill",
+            "due_date": c.due_date.isoformat(),
+            "period_start": c.period_start.isoformat(),
+            "period_end": c.period_end.isoformat(),
+        }
+        for c in plan
+    ]
 
 
 __all__ = ["BillRun", "NewFeeItem", "add_fee_item", "bill_period", "due_date"]

@@ -47,3 +47,29 @@ def test_a_due_day_outside_the_month_is_refused(day: int) -> None:
     with pytest.raises(InputError) as caught:
         due_date(BillPeriod(2026, 1), day)
     assert caught.value.code == "due_day_invalid"
+
+
+def test_the_plan_bills_parking_per_car_and_skips_metered_one_off_and_zero_charges() -> None:
+    from feetui.core.billing import PlanItem, PlanUnit, plan_bill
+
+    items = [
+        PlanItem("i2", "PK", "fixed", 15000, scope="vehicle", due_day=31),
+        PlanItem("i1", "PF", "area", 250, months_per_bill=3),
+        PlanItem("i3", "WATER", "metered", 395),
+        PlanItem("i4", "CARD", "one_off", 2000),
+    ]
+    units = [PlanUnit("u2", "1-1-102", 0, vehicles=1), PlanUnit("u1", "1-1-101", 8950)]
+    plan = plan_bill(BillPeriod(2026, 2), items, units)
+    assert [(c.fee_item_id, c.unit_id, c.amount_fen, c.due_date) for c in plan] == [
+        ("i2", "u2", 15000, date(2026, 2, 28))
+    ]
+    plan = plan_bill(BillPeriod(2026, 4), items, units)
+    assert [(c.fee_item_id, c.unit_id, c.amount_fen) for c in plan] == [
+        ("i1", "u1", 67125),
+        ("i2", "u2", 15000),
+    ]
+    assert (plan[0].period, plan[0].period_start, plan[0].period_end) == (
+        "2026-04",
+        date(2026, 4, 1),
+        date(2026, 6, 30),
+    )
