@@ -14,10 +14,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from sync_server import __version__
-from sync_server.i18n import set_language
+from sync_server.i18n import _, set_language
 from sync_server.settings import Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+RULE_FLAGS = (
+    "--months-per-bill",
+    "--late-fee-daily-ppm",
+    "--late-fee-grace-days",
+    "--late-fee-cap-percent",
+)
+"""A fee item's bill cycle and late-fee rule, as ``fee-items set`` takes them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,6 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--late-fee-cap-percent", type=int, default=0,
         help=("the late fee is at most this percentage of the charge (0 to 100)"),
     )  # fmt: skip
+    set_item = _command(
+        item_sub, "set", "change a fee item's rate, due day, cycle or late fee", _fee_items_set
+    )
+    set_item.add_argument("--site", required=True)
+    set_item.add_argument("--code", required=True)
+    set_item.add_argument("--name", default=None)
+    set_item.add_argument("--scope", choices=("unit", "vehicle"), default=None)
+    for flag in ("--rate-fen", "--due-day", *RULE_FLAGS):
+        set_item.add_argument(flag, type=int, default=None)
     bill = _command(sub, "bill", "bill a month from the fee items (once per period)", _bill)
     bill.add_argument("--period", required=True, help="YYYY-MM")
     units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
@@ -297,6 +313,24 @@ async def _fee_items_add(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await db.close()
     print(f"fee item {args.code} added to {args.site}: {item_id}")
+    return 0
+
+
+async def _fee_items_set(args: argparse.Namespace, settings: Settings) -> int:
+    from sync_server.clock import utc_now
+    from sync_server.services.billing import EDITABLE, update_fee_item
+
+    changes = {key: getattr(args, key) for key in EDITABLE if getattr(args, key) is not None}
+    if not changes:
+        print(_("Nothing to change: give at least one of the fee item's fields."), file=sys.stderr)
+        return 2
+    db = await _open(settings)
+    try:
+        await update_fee_item(db, site=args.site, code=args.code, changes=changes, now=utc_now())
+    finally:
+        await db.close()
+    print(_("Fee item {code} of {site} changed and published to its counters.").format(
+        code=args.code, site=args.site))  # fmt: skip
     return 0
 
 

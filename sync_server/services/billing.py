@@ -17,6 +17,7 @@ the counters compute late fees from it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -96,12 +97,7 @@ async def add_fee_item(db: Database, item: NewFeeItem, *, now: datetime) -> str:
         ApiError: 400 for a bad kind, scope, rate or due day; 404 ``unknown_site``; 409 when the
             site has the code already.
     """
-    if item.kind not in KINDS or item.scope not in SCOPES:
-        raise ApiError(400, "bad_value", "kind must be one of {kinds}; scope unit or vehicle",
-                       kinds=", ".join(KINDS))  # fmt: skip
-    if item.rate_fen < 0 or not 1 <= item.due_day <= 31:
-        raise ApiError(400, "bad_value", "the rate must be ≥ 0 and the due day 1 to 31")
-    _check_cycle_and_late_fee(item)
+    _check_item(item)
     item_id, at = str(uuid.uuid4()), iso(now)
     async with db.transaction() as tx:
         site_id = await tx.fetchval("SELECT id FROM sites WHERE code = ?", item.site)
@@ -122,6 +118,66 @@ async def add_fee_item(db: Database, item: NewFeeItem, *, now: datetime) -> str:
         data = item.record(item_id, site_id)
         await append_changes(tx, [(site_id, "fee_item", "upsert", item_id, data, None, at)])
     return item_id
+
+
+EDITABLE = (
+    "name", "rate_fen", "due_day", "scope", "months_per_bill", "late_fee_daily_ppm",
+    "late_fee_grace_days", "late_fee_cap_percent",
+)  # fmt: skip
+"""Fields ``fee-items set`` may change (the code and kind name what the item is)."""
+
+
+async def update_fee_item(
+    db: Database, *, site: str, code: str, changes: Mapping[str, Any], now: datetime
+) -> str:
+    """Change some fields of a site's fee item and publish it again; returns its id.
+
+    Charges already billed keep their amounts and due dates; the late-fee rule applies as of now
+    to every charge of the item the counters hold (late fees are computed, never stored).
+
+    Raises:
+        ApiError: 400 ``bad_value`` (a figure out of range, a field that cannot change, nothing
+            to change), 404 ``unknown_site`` / ``unknown_fee_item``.
+    """
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown or not changes:
+        raise ApiError(400, "bad_value", "name at least one of {fields} to change",
+                       fields=", ".join(EDITABLE))  # fmt: skip
+    at = iso(now)
+    async with db.transaction() as tx:
+        site_id = await tx.fetchval("SELECT id FROM sites WHERE code = ?", site)
+        if site_id is None:
+            raise ApiError(404, "unknown_site", "no site with code {site}", site=site)
+        row = await tx.fetchrow(
+            f"SELECT id, kind, {', '.join(EDITABLE)} FROM fee_items WHERE site_id = ?"
+            " AND code = ?",
+            site_id, code,
+        )  # fmt: skip
+        if row is None:
+            raise ApiError(404, "unknown_fee_item", "the site has no fee item {item}", item=code)
+        current = {key: row[key] for key in EDITABLE}
+        item = NewFeeItem(site=site, code=code, kind=row["kind"], **{**current, **changes})
+        _check_item(item)
+        await tx.execute(
+            f"UPDATE fee_items SET {', '.join(f'{key} = ?' for key in EDITABLE)}, updated_at = ?"
+            " WHERE id = ?",
+            *(getattr(item, key) for key in EDITABLE), at, row["id"],
+        )  # fmt: skip
+        data = item.record(row["id"], site_id)
+        await append_changes(tx, [(site_id, "fee_item", "upsert", row["id"], data, None, at)])
+    return str(row["id"])
+
+
+def _check_item(item: NewFeeItem) -> None:
+    """Refuse a bad kind, scope, rate, due day, bill cycle or late-fee rule (400 ``bad_value``)."""
+    if item.kind not in KINDS or item.scope not in SCOPES:
+        raise ApiError(400, "bad_value", "kind must be one of {kinds}; scope unit or vehicle",
+                       kinds=", ".join(KINDS))  # fmt: skip
+    if not all(isinstance(getattr(item, key), int) for key in EDITABLE[1:] if key != "scope"):
+        raise ApiError(400, "bad_value", "rates, days, months and late-fee figures are integers")
+    if item.rate_fen < 0 or not 1 <= item.due_day <= 31:
+        raise ApiError(400, "bad_value", "the rate must be ≥ 0 and the due day 1 to 31")
+    _check_cycle_and_late_fee(item)
 
 
 def _check_cycle_and_late_fee(item: NewFeeItem) -> None:
@@ -209,4 +265,12 @@ async def _charges(tx: Tx, site_id: str, period: str) -> list[dict[str, Any]]:
     ]
 
 
-__all__ = ["BillRun", "NewFeeItem", "add_fee_item", "bill_period", "due_date"]
+__all__ = [
+    "EDITABLE",
+    "BillRun",
+    "NewFeeItem",
+    "add_fee_item",
+    "bill_period",
+    "due_date",
+    "update_fee_item",
+]

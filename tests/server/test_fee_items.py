@@ -169,3 +169,67 @@ def test_fee_items_add_takes_the_late_fee_and_cycle_flags(
     assert "bad_value" in capsys.readouterr().err
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM fee_items").fetchone() == (1,)
+
+
+async def test_fee_items_set_changes_only_the_named_fields_and_publishes_the_item(hq: Hq) -> None:
+    from sync_server.services.billing import update_fee_item
+
+    item_id = await add_fee_item(hq.db, _item(), now=hq.clock())
+    changes = {"late_fee_daily_ppm": 500, "late_fee_cap_percent": 30, "months_per_bill": 3}
+    assert await update_fee_item(hq.db, site="S1", code="PF", changes=changes, now=hq.clock()) == (
+        item_id
+    )
+    [row] = await hq.rows(
+        f"SELECT rate_fen, due_day, name, {', '.join(RULE)} FROM fee_items WHERE id = ?", item_id
+    )
+    assert [row["rate_fen"], row["due_day"], row["name"]] == [250, 28, "物业费"]
+    assert [int(row[key]) for key in RULE] == [3, 500, 0, 30]
+    log = await hq.rows("SELECT data FROM change_log WHERE entity_id = ? ORDER BY seq", item_id)
+    assert len(log) == 2
+    data = json.loads(log[-1]["data"])
+    assert {key: data[key] for key in RULE} == dict(zip(RULE, (3, 500, 0, 30), strict=True))
+    assert (data["code"], data["rate_fen"], data["kind"]) == ("PF", 250, "area")
+
+
+@pytest.mark.parametrize(
+    ("site", "code", "changes", "status"),
+    [
+        ("S1", "PF", {"late_fee_cap_percent": 101}, 400),
+        ("S1", "PF", {"months_per_bill": 0}, 400),
+        ("S1", "PF", {"due_day": 32}, 400),
+        ("S1", "PF", {"kind": "fixed"}, 400),
+        ("S1", "PF", {}, 400),
+        ("S1", "NOPE", {"rate_fen": 1}, 404),
+        ("S9", "PF", {"rate_fen": 1}, 404),
+    ],
+)
+async def test_fee_items_set_refuses_bad_changes_and_writes_nothing(
+    hq: Hq, site: str, code: str, changes: dict[str, Any], status: int
+) -> None:
+    from sync_server.services.billing import update_fee_item
+
+    await add_fee_item(hq.db, _item(), now=hq.clock())
+    before = await hq.snapshot()
+    with pytest.raises(ApiError) as caught:
+        await update_fee_item(hq.db, site=site, code=code, changes=changes, now=hq.clock())
+    assert caught.value.status == status
+    assert await hq.snapshot() == before
+
+
+def test_fee_items_set_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    path = tmp_path / "hq.sqlite3"
+    db = ["--db", f"sqlite:///{path}"]
+    assert main(["sites", "add", "LJY", "绿景苑", *db]) == 0
+    assert main(["fee-items", "add", "--site", "LJY", "--code", "PF", "--name", "物业费",
+                 "--kind", "area", "--rate-fen", "250", *db]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["fee-items", "set", "--site", "LJY", "--code", "PF", "--late-fee-daily-ppm",
+                 "500", "--late-fee-cap-percent", "30", *db]) == 0  # fmt: skip
+    assert "PF" in capsys.readouterr().out
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(f"SELECT rate_fen, {', '.join(RULE)} FROM fee_items").fetchone()
+    assert row == (250, 1, 500, 0, 30)
+    assert main(["fee-items", "set", "--site", "LJY", "--code", "PF", *db]) == 2
+    assert capsys.readouterr().err.strip()

@@ -87,3 +87,27 @@ async def test_a_fee_item_from_an_older_hq_without_the_fields_keeps_the_counters
                                   "code": "RB", "kind": "fixed"})  # fmt: skip
     await _sync(enrolled, clock)
     assert await _rule("0190a000-0000-7000-8000-0000000000f1") == (1, 0, 0, 0)
+
+
+async def test_a_late_fee_set_later_on_an_existing_item_reaches_the_counter(
+    db, hq, enrolled, clock, tmp_path: Path
+) -> None:
+    from sync_server.services.billing import update_fee_item
+
+    units = tmp_path / "units.csv"
+    units.write_text("site,unit,area,owner,phone,plates\nS1,1-1-101,100,张三丰,,\n", "utf-8")
+    assert (await import_units(hq.db, units, now=hq.clock())).ok
+    item_id = await add_fee_item(
+        hq.db, NewFeeItem("S1", "PF", "物业费", "area", 250), now=hq.clock()
+    )
+    await bill_period(hq.db, period="2026-10", now=hq.clock())
+    await _sync(enrolled, clock)
+    unit = await Unit.get(code="1-1-101")
+    as_of = date(2026, 11, 27)  # 30 days after the due date
+    assert (await get_unit_statement(unit.id, as_of=as_of)).late_fees == Money(0)  # type: ignore[union-attr]
+    rule = {"late_fee_daily_ppm": 500, "late_fee_grace_days": 0, "late_fee_cap_percent": 100}
+    await update_fee_item(hq.db, site="S1", code="PF", changes=rule, now=hq.clock())
+    await _sync(enrolled, clock)
+    assert await _rule(item_id) == (1, 500, 0, 100)
+    # ¥250 × 0.5‰ × 30 days = ¥3.75 on the charge billed before the rule was set.
+    assert (await get_unit_statement(unit.id, as_of=as_of)).late_fees == Money(375)  # type: ignore[union-attr]
