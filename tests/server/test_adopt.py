@@ -75,11 +75,13 @@ async def test_adopted_counter_keeps_its_ids_pushes_its_history_and_shows_in_rep
         mine = {row[0] for row in _counter(counter_file, f"SELECT id FROM {table}")}
         assert {r["id"] for r in await hq.rows(f"SELECT id FROM {hq_table}")} == mine, table
     # Fee items keep their bill cycle and late-fee rule at HQ and in what HQ publishes.
-    rule = "months_per_bill, late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent"
+    rule = "months_per_bill, late_fee_daily_ppm, late_fee_grace_days, late_fee_cap_percent, due_day"
     mine = {r[0]: tuple(r[1:]) for r in _counter(counter_file, f"SELECT id, {rule} FROM fee_item")}
     held = await hq.rows(f"SELECT id, {rule} FROM fee_items")
     assert {r["id"]: tuple(int(v) for k, v in r.items() if k != "id") for r in held} == mine
     assert any(rules[1] > 0 for rules in mine.values()) and any(r[0] > 1 for r in mine.values())
+    scopes = {r["code"]: r["scope"] for r in await hq.rows("SELECT code, scope FROM fee_items")}
+    assert {code for code, scope in scopes.items() if scope == "vehicle"} == {"PARKU", "PARKG"}
     published = await hq.rows("SELECT entity_id, data FROM change_log WHERE entity = 'fee_item'")
     for change in published:
         data = json.loads(change["data"])
