@@ -29,9 +29,9 @@ class FeeItem(Model):
     rate_fen = money(default=0)
     months_per_bill = fields.IntField(default=1)
     """Bill every this many months, that many months' worth each time (``feetui.core.billing``)."""
-    due_day = fields.IntField(default=28)
+    due_day = fields.IntField(default=28, db_default=28)
     """Day of the billing month a bill charge falls due (its last day when shorter)."""
-    scope = fields.CharField(max_length=16, default="unit")
+    scope = fields.CharField(max_length=16, default="unit", db_default="unit")
     """``unit``: a fixed fee bills every unit once; ``vehicle``: once per car of the unit."""
     unit_label = fields.CharField(max_length=16, default="")
     """What the rate is per, for people: m², 月, m³, kWh."""
