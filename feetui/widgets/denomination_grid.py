@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
@@ -109,9 +110,13 @@ class DenominationGrid(Vertical):
 
     def on_mount(self) -> None:
         """Show the starting subtotals and total."""
-        for row in self.query(CountInput):
-            self._refresh_row(row)
-        self._refresh_total()
+        try:
+            for row in self.query(CountInput):
+                self._refresh_row(row)
+            self._refresh_total()
+        except NoMatches:
+            # The app is closing while the screen still mounts: its parts are already gone.
+            return
 
     def focus_first(self) -> None:
         """Put the cursor on the first row."""
