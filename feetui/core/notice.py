@@ -24,8 +24,7 @@ from feetui.core.receipt import (
     FeeLine,
     PrintLabels,
     ReminderNoticeDoc,
-    fill_wording,
-    printed_money,
+    reminder_body,
 )
 
 
@@ -98,16 +97,7 @@ class ReminderSheet:
     @property
     def body(self) -> str:
         """The company's wording with its placeholders filled."""
-        values = {
-            "owner": self.owner,
-            "unit": self.unit_code,
-            "as_of": self.as_of,
-            "total": printed_money(self.total),
-            "total_capitals": self.total_in_capitals,
-            "deadline": self.deadline,
-            "notice_no": self.notice_no,
-        }
-        return fill_wording(self.wording or self.labels.reminder_wording, values)
+        return reminder_body(self)
 
     def receipt_doc(self, *, printed_at: str, copy_count: int = 0) -> ReminderNoticeDoc:
         """The same notice for the receipt printer: one line per charge and one per late fee."""

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
+from typing import Protocol
 
 from feetui.core.capitals import amount_in_capitals
 from feetui.core.errors import N_, InputError, IntegrityError_
@@ -391,16 +392,34 @@ class ReminderNoticeDoc:
     @property
     def body(self) -> str:
         """The wording with its placeholders filled; unknown placeholders are left as written."""
-        values = {
-            "owner": self.owner,
-            "unit": self.unit_code,
-            "as_of": self.as_of,
-            "total": printed_money(self.total),
-            "total_capitals": self.total_in_capitals,
-            "deadline": self.deadline,
-            "notice_no": self.notice_no,
-        }
-        return fill_wording(self.wording or self.labels.reminder_wording, values)
+        return reminder_body(self)
+
+
+class ReminderFacts(Protocol):
+    """What a reminder's wording may name: the printed notice and the PDF sheet both have it."""
+
+    owner: str
+    unit_code: str
+    as_of: str
+    total: Money
+    deadline: str
+    notice_no: str
+    wording: str
+    labels: PrintLabels
+
+
+def reminder_body(notice: ReminderFacts) -> str:
+    """The company's reminder wording (or the default) with the notice's placeholders filled."""
+    values = {
+        "owner": notice.owner,
+        "unit": notice.unit_code,
+        "as_of": notice.as_of,
+        "total": printed_money(notice.total),
+        "total_capitals": amount_in_capitals(notice.total),
+        "deadline": notice.deadline,
+        "notice_no": notice.notice_no,
+    }
+    return fill_wording(notice.wording or notice.labels.reminder_wording, values)
 
 
 def fill_wording(template: str, values: dict[str, str]) -> str:
@@ -451,5 +470,6 @@ __all__ = [
     "fill_wording",
     "printed_money",
     "qr_payload",
+    "reminder_body",
     "verification_code",
 ]
