@@ -77,7 +77,7 @@ def receipt_doc(
         site=view.site_name,
         receipt_no=payment.receipt_no,
         printed_at=format_datetime(payment.created_at, tz),
-        device_name=settings.device_name,
+        device_name=view.device_name,
         cashier=payment.cashier_name,
         unit_code=payment.unit_code,
         payer=payment.payer_name,

@@ -19,7 +19,7 @@ from feetui.clock import business_date
 from feetui.core.errors import N_, InputError, RuleError
 from feetui.core.money import Money, total
 from feetui.db.guard import storage_errors
-from feetui.db.models import FeeItem, Site, Unit, Void
+from feetui.db.models import Device, FeeItem, Site, Unit, Void
 from feetui.db.queries.posting import OpenShift, get_journal_payload, get_open_shift
 from feetui.db.queries.statement import StatementPayment, get_unit_statement
 from feetui.services.checkout import Checkout, DueLine, TenderLine
@@ -228,6 +228,8 @@ class ReceiptView:
     payment: PostedPayment
     site_name: str
     void_receipt_no: str | None
+    device_name: str
+    """The counter that took the payment, as its device record names it (the reports' name)."""
 
     @property
     def is_void(self) -> bool:
@@ -246,10 +248,16 @@ async def load_receipt(svc: Services, payment_id: str) -> ReceiptView:
         unit = await Unit.get_or_none(id=found[1]["unit_id"]) if found else None
         site = await Site.get_or_none(id=unit.site_id) if unit else None  # type: ignore[attr-defined]
         void = await Void.get_or_none(payment_id=payment_id)
+        device = await Device.get_or_none(id=found[1]["device_id"]) if found else None
     if found is None or found[0] != "payment":
         raise InputError("payment_unknown", N_("This payment is not on this counter."))
     payment = PostedPayment.from_payload(found[1])
-    return ReceiptView(payment, site.name if site else "", void.receipt_no if void else None)
+    return ReceiptView(
+        payment,
+        site.name if site else "",
+        void.receipt_no if void else None,
+        device.name if device is not None else svc.settings.device_name,
+    )
 
 
 def void_slip_parts(

@@ -120,3 +120,19 @@ async def test_a_waiver_needs_a_supervisor_and_takes_the_line_off(settings, cloc
             30000,
             "complaint",
         )
+
+
+async def test_the_receipt_names_the_counter_as_its_device_record_does(
+    settings, clock, counter
+) -> None:
+    """An enrolled counter is renamed by HQ (``feetui enroll --name``): its receipts say so, as its
+    shift and daily reports do, not the config's ``device_name``."""
+    from feetui.db.models import Device
+
+    app = make_app(settings, clock=clock)
+    async with app.run_test(size=LARGE) as pilot:
+        await Device.all().update(name="3号窗口")
+        await _paid_in_cash(pilot)
+        assert app.screen.view.device_name == "3号窗口"
+        assert shows(pilot, "3号窗口")
+        assert not shows(pilot, settings.device_name)
