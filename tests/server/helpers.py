@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,26 +14,25 @@ from sync_server.keys import DB
 from sync_server.services.auth import create_enrollment_code
 from sync_server.services.master import NewUser, add_site, add_user
 
-SNAPSHOT_TABLES = (
-    "journal",
-    "money_lines",
-    "allocations",
-    "voids",
-    "adjustments",
-    "charges",
-    "shifts",
-    "cash_movements",
-    "change_log",
-    "devices",
-    "exceptions",
-    "users",
-    "user_tokens",
-    "enrollment_codes",
-    "scan_merchants",
-    "scan_payments",
-    "scan_bills",
-    "scan_bill_lines",
-)
+IGNORED_COLUMNS: dict[str, frozenset[str]] = {}
+"""Columns a request may move without changing anything that matters, per table.
+
+Empty on purpose: no route writes a "last seen" stamp or any other bookkeeping on a read, and
+``devices.last_push_at`` moves only when a push is applied (a 200). A column is added here only
+with the reason it may move on a refused request.
+"""
+
+TABLES_SQL = {
+    "sqlite": (
+        "SELECT m.name AS t, p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p"
+        " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid"
+    ),
+    "postgres": (
+        "SELECT table_name AS t, column_name AS c FROM information_schema.columns"
+        " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+    ),
+}
+"""Every table of the database and its columns, from the catalogue (so a new table is covered)."""
 
 
 @dataclass
@@ -143,6 +143,8 @@ class Hq:
         self.client = client
         self.clock = clock
         self.sites: dict[str, str] = {}
+        self._tables: dict[str, tuple[str, ...]] | None = None
+        self._fingerprint_sql: str | None = None
 
     @property
     def db(self) -> Any:
@@ -200,23 +202,59 @@ class Hq:
         async with self.db.transaction() as tx:
             return [dict(row) for row in await tx.fetch(sql, *args)]
 
+    async def tables(self) -> dict[str, tuple[str, ...]]:
+        """Every table of the server's database and the columns a fingerprint compares."""
+        if self._tables is None:
+            found: dict[str, list[str]] = {}
+            for row in await self.rows(TABLES_SQL[self.db.dialect]):
+                if row["c"] not in IGNORED_COLUMNS.get(row["t"], ()):
+                    found.setdefault(row["t"], []).append(row["c"])
+            self._tables = {table: tuple(columns) for table, columns in found.items()}
+        return self._tables
+
     async def snapshot(self) -> dict[str, Any]:
-        """Every table's rows, to prove a request changed nothing."""
+        """Every table's rows (all but :data:`IGNORED_COLUMNS`), to prove a request changed
+        nothing."""
+        tables = await self.tables()
         state: dict[str, Any] = {}
-        for table in SNAPSHOT_TABLES:
-            rows = await self.rows(f"SELECT * FROM {table}")
-            state[table] = sorted(repr(sorted(row.items())) for row in rows)
+        async with self.db.transaction() as tx:
+            for table, columns in tables.items():
+                names = ", ".join(f'"{c}"' for c in columns)
+                rows = await tx.fetch(f'SELECT {names} FROM "{table}"')
+                state[table] = sorted(repr(sorted(dict(row).items())) for row in rows)
         return state
 
-    async def fingerprint(self) -> tuple[int, ...]:
-        """Row counts of every table in one query: a cheap "did anything change" check."""
-        counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in SNAPSHOT_TABLES)
+    async def fingerprint(self) -> tuple[tuple[str, ...], ...]:
+        """The content of every table (all but :data:`IGNORED_COLUMNS`), read in one query.
+
+        Compares the values of every row, not only how many there are, so an UPDATE (a device
+        revoked, a cursor or acknowledgement moved, a scanned payment's state) shows as a change.
+        """
+        if self._fingerprint_sql is None:
+            self._fingerprint_sql = _fingerprint_sql(await self.tables(), self.db.dialect)
         async with self.db.transaction() as tx:
-            row = await tx.fetchrow(f"SELECT {counts}")
-        return tuple(int(value) for value in row)
+            row = await tx.fetchrow(self._fingerprint_sql)
+        assert row is not None
+        # Rows are sorted here: the order a table is scanned in is no part of its content.
+        return tuple(
+            tuple(sorted(json.dumps(r) for r in json.loads(row[i]))) for i in range(len(row))
+        )
 
     async def exceptions(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Exception rows, optionally of one kind."""
         if kind is None:
             return await self.rows("SELECT * FROM exceptions ORDER BY id")
         return await self.rows("SELECT * FROM exceptions WHERE kind = ? ORDER BY id", kind)
+
+
+def _fingerprint_sql(tables: dict[str, tuple[str, ...]], dialect: str) -> str:
+    """One SELECT with a column per table: its rows as a JSON array of arrays."""
+    parts = []
+    for table, columns in tables.items():
+        values = ", ".join(f'"{c}"' for c in columns)
+        if dialect == "postgres":
+            rows = f"coalesce(json_agg(json_build_array({values})), '[]')::text"
+        else:
+            rows = f"json_group_array(json_array({values}))"
+        parts.append(f'(SELECT {rows} FROM "{table}") AS "{table}"')
+    return "SELECT " + ", ".join(parts)

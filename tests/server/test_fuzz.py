@@ -1,8 +1,10 @@
-"""Property-based fuzz of every documented route: no 5xx, and no change without a valid token.
+"""Property-based fuzz of every documented route: no 5xx, and no refused request changes anything.
 
 Requests are generated from the OpenAPI document itself (a small schema → hypothesis strategy
 translator over the subset the document uses), mixed with arbitrary JSON and wrong types, and sent
-with no token, a forged one, a device's or an HQ user's. Examples are generated up front with a
+with no token, a forged one, a device's or an HQ user's. Every answer in the 4xx range, whatever
+credentials the request carried, and every GET must leave the whole database as it was
+(``Hq.fingerprint`` compares every row of every table). Examples are generated up front with a
 fixed seed (``derandomize``) and then sent by the async test; ``max_examples`` stays small so the
 suite stays fast.
 """
@@ -135,7 +137,7 @@ def _json_safe(body: Any) -> str:
     return json.dumps(body, allow_nan=True)
 
 
-async def test_fuzzing_every_route_finds_no_5xx_and_unauthenticated_calls_change_nothing(
+async def test_fuzzing_every_route_finds_no_5xx_and_refused_requests_change_nothing(
     hq: Hq, tmp_path: Path
 ) -> None:
     # S1 charges scanned codes at a WeChat gateway nobody listens on: well-formed scans get as
@@ -151,15 +153,18 @@ async def test_fuzzing_every_route_finds_no_5xx_and_unauthenticated_calls_change
         "device": device.auth(),
         "user": {"Authorization": f"Bearer {token}"},
     }
+    # An unspent code of the other site: sent with this device's id it must be refused (409)
+    # and stay unspent; with a fresh id it enrols a second counter.
+    other_site_code = await hq.code("S2", "window-9")
     hints = {
         "device_id": st.just(device.device_id),
+        "code": st.just(other_site_code),
         "auth_code": st.sampled_from(["134567890123451234", "281234567890123456"]),
     }
-    failures, statuses = [], set()
+    failures, statuses, refused = [], set(), set()
     for (method, _template), operation in sorted(operations().items()):
         for path, query, body, auth in generate(_request(operation, hints), EXAMPLES_PER_ROUTE):
-            unauthenticated = auth in ("none", "forged")
-            before = await hq.fingerprint() if unauthenticated else None
+            before = await hq.fingerprint()
             data = None if body is None else _json_safe(body)
             response = await hq.client.request(
                 method, path, params=query, data=data, headers=headers[auth]
@@ -168,7 +173,24 @@ async def test_fuzzing_every_route_finds_no_5xx_and_unauthenticated_calls_change
             statuses.add(response.status)
             if response.status >= 500:
                 failures.append((method, path, query, body, auth, response.status))
-            if before is not None and await hq.fingerprint() != before:
-                failures.append((method, path, query, body, auth, "changed the database"))
+            refusal = 400 <= response.status < 500
+            refused.update([auth] if refusal else [])
+            # A refusal changes nothing, and neither does a read (GET) whatever it answers.
+            if (refusal or method == "GET") and await hq.fingerprint() != before:
+                failures.append((method, path, query, body, auth, response.status, "changed"))
     assert failures == []
-    assert statuses >= {200, 400, 401, 403}
+    assert statuses >= {200, 400, 401, 403, 404, 409}
+    # Refusals of every kind of caller were checked, not only of callers without a token.
+    assert refused == set(headers)
+
+
+async def test_the_fingerprint_sees_a_changed_value_not_only_a_changed_row_count(hq: Hq) -> None:
+    from sync_server.services.auth import revoke_device
+
+    device = await hq.enroll()
+    before = await hq.fingerprint()
+    assert await hq.fingerprint() == before
+    # Revoking updates the device's row in place: same number of rows everywhere.
+    assert await revoke_device(hq.db, device.device_id, now=hq.clock())
+    assert await hq.fingerprint() != before
+    assert set(await hq.tables()) >= {"devices", "journal", "scan_payments", "meta", "user_tokens"}

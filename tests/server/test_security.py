@@ -1,20 +1,36 @@
-"""Hardening: every bad request gets the right status and a JSON error, and changes nothing."""
+"""Hardening: every bad request gets the right status and a JSON error, and changes nothing.
+
+The cases of issue 9: no token, a forged token, a revoked device, a device pushing records of
+another device or site, a replayed batch, an oversized body, malformed JSON, unknown fields and
+wrong types. Each asserts the status, the stable error code, a message for people, and that the
+database (every row of every table, ``Hq.snapshot``) is as it was.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
 from feetui.sync.protocol import MAX_BATCH
+from sync_server.middlewares import PUBLIC_ROUTES
 from tests.server.helpers import Device, Hq
+from tests.server.openapi_check import operations
+
+
+def _assert_error(body: Any) -> None:
+    """A JSON error with a stable code and a message a person can read."""
+    assert set(body) == {"error", "message", "params"}, body
+    assert isinstance(body["error"], str) and body["error"], body
+    assert isinstance(body["message"], str) and len(body["message"]) > 10, body
 
 
 async def _post(hq: Hq, path: str, *, data: Any = None, headers: dict | None = None) -> tuple:
     response = await hq.client.post(path, data=data, headers=headers or {})
     body = await response.json()
-    assert set(body) == {"error", "message", "params"}, body
+    _assert_error(body)
     return response.status, body
 
 
@@ -71,13 +87,66 @@ async def test_pushing_another_devices_records_is_403_and_changes_nothing(hq: Hq
     assert await hq.snapshot() == before
 
 
-async def test_pushing_records_of_another_site_is_403(hq: Hq) -> None:
+async def test_pushing_records_of_another_site_is_403_and_changes_nothing(hq: Hq) -> None:
     device, _ = await _pushed(hq)
     before = await hq.snapshot()
     record = device.payment(100, site_id=hq.sites["S2"])
     body = json.dumps(device.body([record]))
     status, error = await _post(hq, "/api/v1/push", data=body, headers=device.auth())
     assert (status, error["error"]) == (403, "foreign_site")
+    assert await hq.snapshot() == before
+
+
+async def test_a_replayed_batch_changes_nothing_and_another_device_cannot_replay_it(
+    hq: Hq,
+) -> None:
+    device, records = await _pushed(hq)
+    captured = json.dumps(device.body(records))
+    other = await hq.enroll(name="window-2")
+    hq.clock.advance(minutes=5)
+    before = await hq.snapshot()
+    # Someone else's token with the captured batch: refused, as any foreign batch is.
+    status, error = await _post(hq, "/api/v1/push", data=captured, headers=other.auth())
+    assert (status, error["error"]) == (403, "foreign_device")
+    assert await hq.snapshot() == before
+    # The device itself sending the batch again (a lost reply): every record already held.
+    response = await hq.client.post("/api/v1/push", data=captured, headers=device.auth())
+    assert response.status == 200
+    answer = await response.json()
+    assert [r["status"] for r in answer["results"]] == ["exists", "exists"]
+    assert answer["ack_seq"] == 2
+    # Only "when HQ last heard from this counter" moves: nothing stored, counted or flagged.
+    after = await hq.snapshot()
+    assert {t for t in before if after[t] != before[t]} == {"devices"}
+    assert _without_last_push(after["devices"]) == _without_last_push(before["devices"])
+
+
+def _without_last_push(rows: list[str]) -> list[str]:
+    return [re.sub(r"\('last_push_at', [^)]*\), ", "", row) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    sorted(
+        (method, path.replace("{payment_id}", "0190a0a0-0000-7000-8000-000000000000"))
+        for (method, path), _op in operations().items()
+        if not any(path == f"/api/v1/{name}" for name in PUBLIC_ROUTES)
+        and path not in ("/metrics", "/api/v1/openapi.json")
+    ),
+)
+@pytest.mark.parametrize(
+    ("token", "code"), [(None, "missing_token"), ("fdt_forged-token", "bad_token")]
+)
+async def test_every_private_route_refuses_no_token_or_a_forged_one_and_changes_nothing(
+    hq: Hq, method: str, path: str, token: str | None, code: str
+) -> None:
+    await _pushed(hq)
+    before = await hq.snapshot()
+    headers = {} if token is None else {"Authorization": f"Bearer {token}"}
+    response = await hq.client.request(method, path, data="{}", headers=headers)
+    body = await response.json()
+    _assert_error(body)
+    assert (response.status, body["error"]) == (401, code)
     assert await hq.snapshot() == before
 
 
