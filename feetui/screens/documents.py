@@ -97,15 +97,21 @@ def receipt_doc(
     )
 
 
-def void_slip_doc(void: PostedVoid, site_name: str, settings: Settings, tz: tzinfo) -> VoidSlipDoc:
-    """The slip of a posted void."""
+def void_slip_doc(
+    void: PostedVoid, original: ReceiptView, settings: Settings, tz: tzinfo
+) -> VoidSlipDoc:
+    """The slip of a posted void of the payment ``original`` shows.
+
+    Site and counter are the original receipt's: the counter as the device record that took the
+    payment names it (as the receipt and the reports do), never the config's ``device_name``.
+    """
     lines, refunds = void_slip_parts(void, prepaid_label=_(PREPAID_LINE))
     return VoidSlipDoc(
         company=settings.company_name,
-        site=site_name,
+        site=original.site_name,
         receipt_no=void.payment_receipt_no,
         voided_at=format_datetime(void.created_at, tz),
-        device_name=settings.device_name,
+        device_name=original.device_name,
         cashier=void.cashier_name,
         supervisor=void.supervisor_name,
         unit_code=void.unit_code,

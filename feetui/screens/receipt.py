@@ -227,7 +227,7 @@ class ReceiptScreen(FeeScreen[None]):
         if void is None or self.view is None:
             return
         settings, tz = self.fee_app.settings, self.fee_app.services.tz
-        slip = void_slip_doc(void, self.view.site_name, settings, tz)
+        slip = void_slip_doc(void, self.view, settings, tz)
         self.fee_app.print_document(
             slip, document_id=void.void_id, kind="void_slip", copy_count=0, report=self._printed
         )

@@ -136,3 +136,25 @@ async def test_the_receipt_names_the_counter_as_its_device_record_does(
         assert app.screen.view.device_name == "3号窗口"
         assert shows(pilot, "3号窗口")
         assert not shows(pilot, settings.device_name)
+
+
+async def test_the_void_slip_names_the_counter_that_took_the_payment(
+    settings, clock, counter, tmp_path
+) -> None:
+    """The void slip names the counter as the device record that took the original payment does
+    (as its receipt does), not the config's ``device_name``."""
+    from feetui.db.models import Device
+    from tests.printing.escpos_decoder import decode
+
+    printer = tmp_path / "printer.bin"
+    app = make_app(replace(settings, printer=f"file:{printer}"), clock=clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await Device.all().update(name="3号窗口")
+        await _paid_in_cash(pilot)
+        receipt_bytes = len(printer.read_bytes())
+        await press(pilot, "v", "enter", *SUPERVISOR_CODE, "enter", *SUPERVISOR_PIN, "enter")
+        assert await Void.all().count() == 1
+    slip = "\n".join(decode(printer.read_bytes()[receipt_bytes:]).texts())
+    assert _("Void slip") in slip, slip
+    assert "3号窗口" in slip, slip
+    assert settings.device_name not in slip, slip
