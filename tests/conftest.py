@@ -1,7 +1,18 @@
-"""Shared fixtures: settings on a temporary database, a fixed clock, and the language reset."""
+"""Shared fixtures: settings on a temporary database, a fixed clock, the language reset, and HQ
+databases on SQLite and PostgreSQL (``db_url``).
+
+PostgreSQL comes from ``FEETUI_TEST_PG_DSN`` or a private cluster started once per session
+(``tests/server/postgres.py``). When neither is possible the PostgreSQL runs are skipped, unless
+``FEETUI_REQUIRE_PG=1`` (CI), which makes them fail instead.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -92,3 +103,51 @@ async def ledger(svc):
     from tests.builders import make_ledger
 
     return await make_ledger(svc)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_dsn() -> Iterator[str | None]:
+    """An admin DSN of a PostgreSQL server, or ``None`` when there is none."""
+    given = os.environ.get("FEETUI_TEST_PG_DSN")
+    if given:
+        yield given
+        return
+    folder = Path(tempfile.mkdtemp(prefix="feetui-pg-"))
+    try:
+        from tests.server.postgres import private_cluster
+
+        with private_cluster(folder) as dsn:
+            yield dsn
+    except (FileNotFoundError, OSError) as error:
+        if os.environ.get("FEETUI_REQUIRE_PG") == "1":
+            raise
+        print(f"PostgreSQL unavailable: {error}")
+        yield None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _fresh_postgres_db(admin_dsn: str) -> str:
+    import asyncpg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f"CREATE DATABASE {name}")
+    finally:
+        await conn.close()
+    return admin_dsn.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_admin_dsn: str | None
+) -> str:
+    """A fresh, empty server database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hq.sqlite3'}"
+    if postgres_admin_dsn is None:
+        if os.environ.get("FEETUI_REQUIRE_PG") == "1":
+            pytest.fail("FEETUI_REQUIRE_PG=1 but no PostgreSQL could be started")
+        pytest.skip("PostgreSQL unavailable (set FEETUI_REQUIRE_PG=1 to make this fail)")
+    return await _fresh_postgres_db(postgres_admin_dsn)

@@ -1,17 +1,9 @@
-"""Server fixtures: every test runs on SQLite and on PostgreSQL, through the real app.
-
-PostgreSQL comes from ``FEETUI_TEST_PG_DSN`` or a private cluster started once per session. When
-neither is possible the PostgreSQL runs are skipped, unless ``FEETUI_REQUIRE_PG=1`` (CI), which
-makes them fail instead.
-"""
+"""Server fixtures: every test runs on SQLite and on PostgreSQL (``db_url``, from
+``tests/conftest.py``), through the real app."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,53 +13,6 @@ import pytest
 from sync_server.app import create_app
 from sync_server.settings import Settings
 from tests.server.helpers import Hq, MutableClock
-from tests.server.postgres import private_cluster
-
-
-@pytest.fixture(scope="session")
-def postgres_admin_dsn() -> Iterator[str | None]:
-    """An admin DSN of a PostgreSQL server, or ``None`` when there is none."""
-    given = os.environ.get("FEETUI_TEST_PG_DSN")
-    if given:
-        yield given
-        return
-    folder = Path(tempfile.mkdtemp(prefix="feetui-pg-"))
-    try:
-        with private_cluster(folder) as dsn:
-            yield dsn
-    except (FileNotFoundError, OSError) as error:
-        if os.environ.get("FEETUI_REQUIRE_PG") == "1":
-            raise
-        print(f"PostgreSQL unavailable: {error}")
-        yield None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-async def _fresh_postgres_db(admin_dsn: str) -> str:
-    import asyncpg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(admin_dsn)
-    try:
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-    return admin_dsn.rsplit("/", 1)[0] + f"/{name}"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def db_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_admin_dsn: str | None
-) -> str:
-    """A fresh, empty server database on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'hq.sqlite3'}"
-    if postgres_admin_dsn is None:
-        if os.environ.get("FEETUI_REQUIRE_PG") == "1":
-            pytest.fail("FEETUI_REQUIRE_PG=1 but no PostgreSQL could be started")
-        pytest.skip("PostgreSQL unavailable (set FEETUI_REQUIRE_PG=1 to make this fail)")
-    return await _fresh_postgres_db(postgres_admin_dsn)
 
 
 @pytest.fixture
