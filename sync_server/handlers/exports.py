@@ -51,6 +51,7 @@ TITLES: dict[str, str] = {
     "method": N_("Payment method"),
     "payments": N_("Number of payments"),
     "payments_fen": N_("Payments (¥)"),
+    "voids": N_("Number of voids"),
     "voids_fen": N_("Voids (¥)"),
     "refunds_fen": N_("Refunds (¥)"),
     "net_fen": N_("Net received (¥)"),

@@ -61,6 +61,7 @@ DAILY_COLUMNS = (
     "method",
     "payments",
     "payments_fen",
+    "voids",
     "voids_fen",
     "refunds_fen",
     "net_fen",
@@ -71,8 +72,11 @@ DAILY_COLUMNS = (
 async def daily(db: Database, *, day: date, site_ids: list[str]) -> Report:
     """Money taken on ``day`` per site, device and tender method (收费日报表).
 
-    A tender from the unit's prepaid balance is no money received: its payments and voids are
-    ``paid_from_prepaid_fen`` of the ``prepaid`` method's row, never payments or net.
+    ``payments`` counts the payments of the day with a tender of the method (voided ones too),
+    ``voids`` the voids of the day that gave that method back: ``payments - voids`` is the
+    counter's net count per method on its slip and daily report. A tender from the unit's
+    prepaid balance is no money received: its payments and voids are ``paid_from_prepaid_fen`` of
+    the ``prepaid`` method's row, never payments or net.
     """
     text = day.isoformat()
     async with db.transaction() as tx:
@@ -90,7 +94,8 @@ async def daily(db: Database, *, day: date, site_ids: list[str]) -> Report:
         entry = _daily_row(table, codes, names, row)
         column = "paid_from_prepaid_fen" if row["method"] == PREPAID else f"{row['kind']}s_fen"
         entry[column] += int(row["fen"])
-        entry["payments"] += int(row["n"]) if row["kind"] == "payment" else 0
+        if row["kind"] in ("payment", "void"):
+            entry[f"{row['kind']}s"] += int(row["n"])
     rows = [table[key] for key in sorted(table)]
     for entry in rows:
         entry["net_fen"] = entry["payments_fen"] + entry["voids_fen"] + entry["refunds_fen"]

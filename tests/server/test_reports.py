@@ -39,6 +39,8 @@ async def test_daily_report_nets_payments_voids_and_refunds_per_device_and_metho
     rows = {(r["device"], r["method"]): r for r in body["rows"]}
     assert rows[("window-1", "cash")]["payments_fen"] == 10000
     assert rows[("window-1", "cash")]["voids_fen"] == -10000
+    # Counts per method: payments (voided ones too) and voids, as the counter nets them.
+    assert [(r["payments"], r["voids"]) for r in rows.values()] == [(1, 0), (1, 1), (1, 0)]
     assert rows[("window-1", "cash")]["net_fen"] == 0
     assert rows[("window-1", "card")]["net_fen"] == 2550
     assert rows[("window-2", "cash")]["net_fen"] == 300 - 500
