@@ -1,4 +1,5 @@
-"""Fixtures of the counter's sync tests: a live HQ on 127.0.0.1 and an enrolled counter."""
+"""Fixtures of the counter's sync tests: a live HQ on 127.0.0.1 and an enrolled counter (``hq`` and
+``enrolled`` on SQLite; ``site`` on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from feetui.clock import FixedClock, IdSource
+from tests.sync.counters import Counter, Site, publish_community
 from tests.sync.hq import LiveHq
 
 
@@ -33,3 +36,30 @@ async def enrolled(db, hq: LiveHq, clock):
     target = await find_target("")
     assert target is not None
     return target
+
+
+@pytest.fixture
+async def site(
+    db_url: str, tmp_path: Path, clock: FixedClock, db_template: Path
+) -> AsyncIterator[Site]:
+    """A live HQ on ``db_url`` (SQLite, then PostgreSQL) with five units of three monthly charges
+    and an admin ``boss``, and a counter (its own file and context) enrolled as ``window-1`` that
+    has pulled them. Call ``site.login()`` before reading reports."""
+    from sync_server.services.master import NewUser, add_user
+
+    hq = LiveHq(db_url)
+    await hq.start()
+    counter = Counter(tmp_path / "counter.sqlite3", clock, "window-1", template=db_template)
+    try:
+        await hq.add_site("S1", "绿景苑")
+        community = await publish_community(hq, IdSource(clock), units=5, charges_per_unit=3)
+        await add_user(
+            hq.db, NewUser("boss", "boss", "admin", (), password="pw-boss"), now=hq.clock()
+        )
+        await counter.open()
+        await counter.enroll(hq)
+        await counter.sync()
+        yield Site(hq, "", counter, community)
+    finally:
+        await counter.close()
+        await hq.stop()

@@ -297,3 +297,39 @@ class Counter:
 
         balances = await self.run(list_charge_balances(unit_id))
         return sum(max(b.outstanding.fen, 0) for b in balances)
+
+
+@dataclass
+class Site:
+    """A live HQ on either database, an HQ admin's token, one enrolled counter and the community
+    it pulled (the ``site`` fixture); ``paid`` keeps ids a test wants later."""
+
+    hq: LiveHq
+    token: str
+    counter: Counter
+    community: Community
+    paid: dict[str, Any] = field(default_factory=dict)
+
+    async def login(self) -> None:
+        """Sign HQ's admin ``boss`` in (an HQ user's token lasts hours, not days)."""
+        import aiohttp
+
+        login = {"code": "boss", "password": "pw-boss"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.hq.url + "/api/v1/login", json=login) as response,
+        ):
+            assert response.status == 200, await response.text()
+            self.token = (await response.json())["token"]
+
+    async def report(self, path: str) -> dict[str, Any]:
+        """A report's JSON from HQ, as its admin sees it."""
+        import aiohttp
+
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(self.hq.url + path, headers=headers) as response,
+        ):
+            assert response.status == 200, await response.text()
+            return await response.json()

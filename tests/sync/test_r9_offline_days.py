@@ -15,17 +15,13 @@ reaches it after the close of its shift.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from contextlib import closing
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
-from feetui.clock import FixedClock, IdSource
 from feetui.core.money import Money
 from feetui.core.receipt import ShiftReportDoc
 from feetui.core.shift import DENOMINATIONS
@@ -33,9 +29,8 @@ from feetui.i18n import _
 from feetui.services.reports import METHOD_LABELS, MOVEMENT_LABELS
 from feetui.services.results import TenderInput
 from feetui.sync.client import SyncError
-from sync_server.services.master import NewUser, add_user
 from tests.builders import SUPERVISOR_CODE, SUPERVISOR_PIN
-from tests.sync.counters import Community, Counter, publish_community
+from tests.sync.counters import Site
 from tests.sync.hq import LiveHq
 
 DAYS = (date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 25))
@@ -44,61 +39,6 @@ RECONNECT = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 LATE_BEFORE = date(2026, 11, 25)
 OVER_SHORT = (-100, 50, 0)
 """The counted difference of each day's close (短款 ¥1, 长款 ¥0.50, exact)."""
-
-
-@dataclass
-class Site:
-    """HQ, an admin's token, the enrolled counter and the community it pulled."""
-
-    hq: LiveHq
-    token: str
-    counter: Counter
-    community: Community
-    paid: dict[str, Any] = field(default_factory=dict)
-
-    async def login(self) -> None:
-        """Sign the admin in (an HQ user's token lasts hours, not days)."""
-        login = {"code": "boss", "password": "pw-boss"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(self.hq.url + "/api/v1/login", json=login) as response,
-        ):
-            assert response.status == 200, await response.text()
-            self.token = (await response.json())["token"]
-
-    async def report(self, path: str) -> dict[str, Any]:
-        """A report's JSON from HQ."""
-        headers = {"Authorization": f"Bearer {self.token}"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(self.hq.url + path, headers=headers) as response,
-        ):
-            assert response.status == 200, await response.text()
-            return await response.json()
-
-
-@pytest.fixture
-async def site(
-    db_url: str, tmp_path: Path, clock: FixedClock, db_template: Path
-) -> AsyncIterator[Site]:
-    """A live HQ on ``db_url`` with five units of three monthly charges, and an enrolled counter
-    that has pulled them."""
-    hq = LiveHq(db_url)
-    await hq.start()
-    counter = Counter(tmp_path / "counter.sqlite3", clock, "window-1", template=db_template)
-    try:
-        await hq.add_site("S1", "绿景苑")
-        community = await publish_community(hq, IdSource(clock), units=5, charges_per_unit=3)
-        await add_user(
-            hq.db, NewUser("boss", "boss", "admin", (), password="pw-boss"), now=hq.clock()
-        )
-        await counter.open()
-        await counter.enroll(hq)
-        await counter.sync()
-        yield Site(hq, "", counter, community)
-    finally:
-        await counter.close()
-        await hq.stop()
 
 
 def _counts(fen: int) -> dict[str, int]:
