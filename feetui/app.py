@@ -41,6 +41,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from feetui.app_sync import BackgroundSync
 from feetui.clock import Clock, IdSource, SystemClock
 from feetui.config import Settings
 from feetui.core.errors import FeeError, StorageError
@@ -73,7 +74,6 @@ _IDLE_CHECK_SECONDS = 15.0
 # Imported in a thread while the sign-in screen is up, so neither opening the database nor the
 # cashier's first Enter waits for them on the event loop.
 _STORE_MODULES = ("feetui.db.connection", "feetui.db.models", "feetui.services.container")
-_AFTER_START_MODULES = ("feetui.services.auth", "feetui.services.counter", "feetui.sync.service")
 _NOT_A_CODE = N_(
     "This is not a WeChat or Alipay payment code: ask the payer to refresh the code and scan again"
 )
@@ -126,7 +126,13 @@ class FeeApp(TranslatedBindings, App[int]):
         self.user: SignedInUser | None = None
         self.scan_buffer = ScanBuffer()
         self.last_key_at: datetime = clock.now()
-        self.sync: SyncService | None = None
+        self.background_sync = BackgroundSync(
+            server=settings.server,
+            clock=clock,
+            on_status=self._sync_reported,
+            on_started=self._resume_scans,
+        )
+        """The sync task (started once the store is open, stopped before it closes)."""
         self.startup_error: FeeError | None = None
         """Why the database could not be opened (the app then exits with code 1)."""
         self._store_ready: asyncio.Future[Services] | None = None
@@ -208,14 +214,17 @@ class FeeApp(TranslatedBindings, App[int]):
             ready.set_exception(error)
             raise
         ready.set_result(self._services)
-        self.run_worker(self._run_sync(), group="sync", exclusive=True, exit_on_error=False)
+        self.background_sync.start(self._services.device_id)
         self.run_worker(self._read_print_queue, thread=True, group="print-queue")
 
     async def _close_store(self) -> None:
-        """Stop syncing and close the database (after the app has stopped)."""
+        """Stop syncing, then close the database (after the app has stopped).
+
+        The sync task is asked to stop and awaited first, so the round under way ends (its
+        answer recorded, the store's lock let go) before the database closes.
+        """
         try:
-            if self.sync is not None:
-                await self.sync.close()
+            await self.background_sync.stop()
         finally:
             self._services = None
             database, self.database = self.database, None
@@ -255,39 +264,27 @@ class FeeApp(TranslatedBindings, App[int]):
         finally:
             await self._close_store()
 
-    # ----------------------------------------------------------------- screens
+    # ----------------------------------------------------------------- headquarters
 
-    async def _run_sync(self) -> None:
-        """Sync until the app exits when enrolled; otherwise just say why it does not sync.
-
-        Runs as a worker started once the database is open; the sync client (aiohttp) and the
-        modules the sign-in needs next are imported in a thread first, away from the event loop.
-        """
-        await asyncio.to_thread(_import_all, _AFTER_START_MODULES)
-        from feetui.sync.service import SyncService, find_target, standalone_status
-
-        target = await find_target(self.settings.server)
-        if target is None:
-            device_id = self.services.device_id
-            self.sync_status = await standalone_status(self.settings.server, device_id)
-            return
-        self.sync = SyncService(target, self.clock, on_status=self._sync_reported)
-        await self._resume_scans()
-        await self.sync.run()
+    @property
+    def sync(self) -> SyncService | None:
+        """The sync service while the counter is enrolled and the app runs, else None."""
+        return self.background_sync.service
 
     def _sync_reported(self, status: SyncStatus) -> None:
-        self.sync_status = status
+        # The last round may end after the screens are gone (the app waits for it on close).
+        if self.is_running:
+            self.sync_status = status
 
     def nudge_sync(self) -> None:
         """Something was just posted: push it now rather than at the next round."""
-        if self.sync is not None:
-            self.sync.nudge()
+        self.background_sync.nudge()
 
     # ----------------------------------------------------------------- scanned payments
 
     def scan_client(self) -> SyncClient | None:
         """The client scanned payments go through (the sync service's), or None if not enrolled."""
-        return self.sync.client if self.sync is not None else None
+        return self.background_sync.client
 
     def scan_refusal(self) -> FeeError | None:
         """Why a scanned code cannot be charged through headquarters now, or None."""

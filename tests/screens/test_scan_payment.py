@@ -4,8 +4,9 @@ screen, the cashier reads each state in words, Esc cancels, a success prints its
 provider's transaction id, and the scanned digits end up in no file and no log (R14).
 
 The counter (tests/screens/community.py, 3-2-1502 owes ¥979.86) is adopted by HQ and enrolled
-before the app starts; the app's own sync task reports it online. Its sync task runs until the
-app exits, so these tests wait for every worker but that one.
+before the app starts; the app's own sync task reports it online. That task runs until the app
+exits; it is no Textual worker (feetui/app_sync.py), and ``settle`` would skip one in the "sync"
+group anyway.
 """
 
 from __future__ import annotations
