@@ -45,3 +45,17 @@ def test_feetui_version_prints_the_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("feetui ")
+
+
+def test_sync_server_loads_only_core_protocol_and_tables_of_feetui() -> None:
+    modules = _modules_after(
+        "import pkgutil, importlib, sync_server\n"
+        "for m in pkgutil.walk_packages(sync_server.__path__, 'sync_server.'):\n"
+        "    if not m.name.endswith('__main__'):\n"
+        "        importlib.import_module(m.name)\n"
+        "import sync_server.services.imports"
+    )
+    allowed = {"feetui", "feetui.sync", "feetui.sync.protocol", "feetui.tables"}
+    feetui = {m for m in modules if m.split(".")[0] == "feetui"}
+    assert "feetui.tables" in feetui
+    assert {m for m in feetui if not m.startswith("feetui.core")} <= allowed

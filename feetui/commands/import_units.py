@@ -1,0 +1,96 @@
+"""``feetui import-units FILE``: a standalone counter imports its units from a CSV or XLSX file.
+
+The same checks as headquarters' ``sync-server import-units`` (:mod:`feetui.core.unit_import`);
+every bad row is listed in the user's language and nothing is imported. An enrolled counter gets
+its units from headquarters instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``import-units`` sub-command (imports nothing heavy)."""
+    from feetui.cli import add_global_options
+
+    parser = subparsers.add_parser(
+        "import-units",
+        help="import units, owners, areas, phones and plates from a CSV or XLSX file "
+        "(standalone counter)",
+        description="Check every row of the file, then import it whole or not at all. Columns: "
+        "site/小区, unit/房号, area/面积, owner/业主 and optional phone/电话, plates/车牌. Units "
+        "are matched by room code, so importing a file again updates them.",
+    )
+    add_global_options(parser)
+    parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the file and print what was done, or every problem.
+
+    Returns:
+        0 when imported; 1 with the reasons on stderr otherwise (nothing imported).
+    """
+    from feetui.cli import settings_from_args
+    from feetui.core.errors import FeeError
+    from feetui.i18n import _, tr_error
+
+    settings = settings_from_args(args)
+    path = Path(args.file)
+    try:
+        done = asyncio.run(_import(settings, path))
+    except FeeError as error:
+        print(_("Nothing was imported: {reason}").format(reason=tr_error(error)), file=sys.stderr)
+        return 1
+    if not done.ok:
+        print(
+            _("Nothing was imported: {file} has {count} problem(s).").format(
+                file=path.name, count=len(done.problems)
+            ),
+            file=sys.stderr,
+        )
+        for problem in done.problems:
+            print("  " + problem_text(problem), file=sys.stderr)
+        return 1
+    print(
+        _("Imported: {created} new unit(s), {updated} updated, {vehicles} plate(s).").format(
+            created=done.units_created, updated=done.units_updated, vehicles=done.vehicles
+        )
+    )
+    return 0
+
+
+def problem_text(problem: Any) -> str:
+    """One :class:`~feetui.core.unit_import.RowProblem` in the user's language."""
+    from feetui.core.unit_import import COLUMN_LABELS
+    from feetui.i18n import _, tr_error
+
+    reason = tr_error(problem)
+    if problem.line == 0:
+        return reason
+    if not problem.column:
+        return _("header: {reason}").format(reason=reason)
+    return _("row {line}, {column}: {reason}").format(
+        line=problem.line, column=_(COLUMN_LABELS[problem.column]), reason=reason
+    )
+
+
+async def _import(settings: Any, path: Path) -> Any:
+    from feetui.db.connection import close_db, open_db
+    from feetui.services.container import Services
+    from feetui.services.unit_import import import_units
+
+    db = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
+    try:
+        return await import_units(Services.build(settings, db), path=path)
+    finally:
+        await close_db(db)
+
+
+__all__ = ["problem_text", "register", "run"]
