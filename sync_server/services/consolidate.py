@@ -10,12 +10,14 @@ Flags (RELIABILITY R9, R13, R19) are exceptions, never edits: ``late`` (business
 its arrival, or a record into a shift HQ already saw closed; never the history an adopted counter
 wrote before HQ took it over, :mod:`sync_server.services.adopt`), ``overpaid`` (a charge's
 allocations above what it asks: two counters paid one bill), ``clock_skew`` (stamped in the
-future, or before its predecessor), ``over_short`` (a shift closed with a difference), and the
-receipt series' ``receipt_gap`` / ``receipt_repeat``.
+future, or before its predecessor), ``over_short`` (a shift closed with a difference),
+``expected_cash_mismatch`` (a close whose expected cash is not what HQ's copy of the shift's records
+gives), and the receipt series' ``receipt_gap`` / ``receipt_repeat``.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -208,8 +210,10 @@ async def check_sequence(
     tx: Tx, head: DeviceHead, run: list[WireRecord], *, previous_created_at: str | None,
     now: datetime, settings: Settings,
 ) -> list[Exception_]:  # fmt: skip
-    """Checks that need journal order: clock skew against the predecessor, and receipt series."""
-    return _skew(head, run, previous_created_at, now, settings) + await _receipts(tx, head, run)
+    """Checks that need journal order: clock skew against the predecessor, receipt series, and
+    each close's expected cash against the shift's records (all held once the ack passes it)."""
+    problems = _skew(head, run, previous_created_at, now, settings)
+    return problems + await _receipts(tx, head, run) + await _drawers(tx, head, run)
 
 
 def _skew(
@@ -231,6 +235,65 @@ def _skew(
                                  created_at=iso(stamp), previous=iso(previous)))  # fmt: skip
         previous = stamp
     return problems
+
+
+async def _drawers(tx: Tx, head: DeviceHead, run: list[WireRecord]) -> list[Exception_]:
+    """``expected_cash_mismatch``: a close whose expected cash is not what HQ's copy of the shift's
+    own records gives (R10: the counter's posted rows, which its slip and expected cash are read
+    from, were changed apart from its journal). Checked when the acknowledgement passes the
+    close, so every record of the shift (they all come before it) is held and projected."""
+    problems = []
+    for record in run:
+        if record.kind != "shift_close":
+            continue
+        payload = record.payload
+        shift_id, expected = (
+            payload.get("shift_id") or payload.get("id"),
+            payload.get("expected_fen"),
+        )
+        if not isinstance(shift_id, str) or not _is_fen(expected):
+            continue
+        held = await _drawer_at_hq(tx, head, shift_id, payload.get("business_date"))
+        if held is not None and held != expected:
+            problems.append(
+                flag("expected_cash_mismatch", record, head.site_id, shift_id=shift_id,
+                     expected_fen=expected, hq_expected_fen=held, difference_fen=expected - held)
+            )  # fmt: skip
+    return problems
+
+
+def _is_fen(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+async def _drawer_at_hq(tx: Tx, head: DeviceHead, shift_id: str, day: Any) -> int | None:
+    """The shift's expected cash from what HQ holds (``core.shift.expected_cash``'s sum: float +
+    cash tenders net of change, voids' reversals and cash refunds of the shift + pay-ins −
+    pay-outs − deposits); ``None`` when HQ lacks the shift's open, whose record id is the shift."""
+    opened = await tx.fetchval(
+        "SELECT payload FROM journal WHERE record_id = ? AND device_id = ? AND kind = 'shift_open'",
+        shift_id,
+        head.device_id,
+    )
+    opening = json.loads(opened).get("opening_float_fen") if opened is not None else None
+    if not _is_fen(opening) or not isinstance(day, str):
+        return None
+    cash = await tx.fetchval(
+        "SELECT coalesce(sum(amount_fen), 0) FROM money_lines WHERE business_date = ?"
+        " AND site_id = ? AND shift_id = ? AND device_id = ? AND method = 'cash'",
+        day,
+        head.site_id,
+        shift_id,
+        head.device_id,
+    )
+    moves = await tx.fetch(
+        "SELECT kind, coalesce(sum(amount_fen), 0) AS fen FROM cash_movements"
+        " WHERE shift_id = ? AND device_id = ? GROUP BY kind",
+        shift_id,
+        head.device_id,
+    )
+    moved = sum(int(m["fen"]) * (1 if m["kind"] == "pay_in" else -1) for m in moves)
+    return int(opening) + int(cash) + moved
 
 
 def receipt_of(record: WireRecord) -> tuple[str, int] | None:

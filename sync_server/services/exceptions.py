@@ -22,6 +22,7 @@ KINDS = (
     "clock_skew",
     "overpaid",
     "over_short",
+    "expected_cash_mismatch",
     "unprojected",
     "scanpay_unresolved",
 )

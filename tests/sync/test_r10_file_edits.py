@@ -24,6 +24,7 @@ import pytest
 
 from feetui.core.journal import canonical_json, entry_hash
 from feetui.services.journal import verify_local_chain
+from feetui.services.shifts import close_shift, get_drawer_cash
 from tests.sync.counters import Site
 
 EDITED = 6
@@ -215,3 +216,40 @@ async def test_an_edit_of_the_counters_file_is_a_break_on_hqs_exception_report(
     journal = await counter.query("SELECT record_id, hash FROM journal_entry WHERE seq > 4")
     held = await hq.rows("SELECT record_id, hash FROM journal WHERE seq > 4")
     assert {(r["record_id"], r["hash"]) for r in held} == set(journal)
+
+
+async def test_cash_written_down_in_the_posted_rows_only_is_flagged_at_the_shifts_close(
+    site: Site,
+) -> None:
+    """The journal untouched, only the rows the counter's slip and expected cash are read from:
+    ¥100 taken in cash becomes ¥10 in ``tender``, the drawer is short ¥90 and the close agrees.
+    HQ recomputes the drawer from its copy of the journal and flags the close."""
+    counter, community = site.counter, site.community
+    shift_id = await counter.open_shift(community.cashier_id)
+    [paid] = await _payments(site, 0, range(1))
+    await counter.close()
+    with _editing(counter.path) as raw:
+        raw.execute(
+            "UPDATE tender SET amount_fen = 1000, tendered_fen = 1000 WHERE payment_id = ?",
+            (paid.payment_id,),
+        )
+        raw.execute("UPDATE payment SET total_fen = 1000 WHERE id = ?", (paid.payment_id,))
+    await counter.open()
+    assert await counter.run(verify_local_chain(counter.device_id)) is None  # blind to it
+    svc = counter.svc
+    drawer = await counter.run(get_drawer_cash(svc, shift_id=shift_id))
+    assert drawer.expected.fen == 50_000 + 1_000
+    await counter.run(
+        close_shift(
+            svc, close_id=svc.ids.new_str(), shift_id=shift_id, closed_by=community.cashier_id,
+            counts={"n100": 5, "n10": 1},
+        )
+    )  # fmt: skip
+    await counter.sync()
+    await site.login()
+    rows = (await site.report("/api/v1/reports/exceptions"))["rows"]
+    assert [(e["kind"], e["seq"], e["device_id"], e["device"], e["detail"]) for e in rows] == [
+        ("expected_cash_mismatch", 3, counter.device_id, "window-1",
+         {"kind": "shift_close", "shift_id": shift_id, "expected_fen": 51_000,
+          "hq_expected_fen": 60_000, "difference_fen": -9_000}),
+    ]  # fmt: skip
