@@ -150,8 +150,9 @@ class _Writer:
     async def apply(self, row: UnitRow) -> None:
         """Create or update the row's unit, its owner and its vehicles."""
         unit = self.units.get(row.code)
-        owner_id = await self._owner(unit, row)
-        initials = name_initials(row.owner, person=True)
+        owner = await self._owner(unit, row)
+        owner_id = owner.id
+        initials = name_initials(row.owner, person=owner.kind != PartyKind.SHOP)
         values = {
             "area_centi_m2": row.area_centi_m2,
             "owner_id": owner_id,
@@ -174,8 +175,8 @@ class _Writer:
         for plate in row.plates:
             await self._vehicle(unit.id, owner_id, plate)
 
-    async def _owner(self, unit: Unit | None, row: UnitRow) -> str:
-        """The owner party's id: the unit's own owner updated, or a new party.
+    async def _owner(self, unit: Unit | None, row: UnitRow) -> Party:
+        """The owner party: the unit's own owner updated, or a new party.
 
         An owner who also owns other units is left as they are when the row names someone else
         (a new party is made), so an import never renames the owner of another unit.
@@ -184,21 +185,18 @@ class _Writer:
         if current is not None:
             party = await Party.get(id=current).using_db(self.conn)
             if (party.name, party.phone) == (row.owner, row.phone):
-                return party.id
+                return party
             if self.owners[current] <= 1:
-                await (
-                    Party.filter(id=current)
-                    .using_db(self.conn)
-                    .update(name=row.owner, phone=row.phone)
-                )
-                return party.id
+                party.name, party.phone = row.owner, row.phone
+                await party.save(using_db=self.conn, update_fields=["name", "phone"])
+                return party
             self.owners[current] -= 1
         party = await Party.create(
             using_db=self.conn, id=self.svc.ids.new_str(), site_id=self.site_id,
             name=row.owner, phone=row.phone, kind=PartyKind.OWNER,
         )  # fmt: skip
         self.owners[party.id] += 1
-        return party.id
+        return party
 
     async def _vehicle(self, unit_id: str, owner_id: str, plate: str) -> None:
         """Put ``plate`` on the unit: a new vehicle, or one of the site's moved here."""
@@ -218,16 +216,19 @@ class _Writer:
             vehicle.unit_id = unit_id  # type: ignore[attr-defined]
 
     async def finish(self) -> None:
-        """Refresh the plates copy of every touched unit, then its search rows."""
+        """Refresh the plates copy of every touched unit, then its search rows.
+
+        The copy keeps the order it had (demo data lists a unit's cars in their order) and adds
+        new plates after, sorted.
+        """
         for unit_id in sorted(self.touched):
-            plates = await (
-                Vehicle.filter(unit_id=unit_id)
-                .using_db(self.conn)
-                .order_by("plate")
-                .values_list("plate", flat=True)
-            )
-            copy = " ".join(plates)[:200]
-            await Unit.filter(id=unit_id).using_db(self.conn).update(plates=copy)
+            vehicles = Vehicle.filter(unit_id=unit_id).using_db(self.conn)
+            plates = set(await vehicles.values_list("plate", flat=True))
+            unit = await Unit.get(id=unit_id).using_db(self.conn)
+            kept = [p for p in unit.plates.split() if p in plates]
+            copy = " ".join(kept + sorted(plates - set(kept)))[:200]
+            if copy != unit.plates:
+                await Unit.filter(id=unit_id).using_db(self.conn).update(plates=copy)
         await index_units(sorted(self.touched))
 
 
