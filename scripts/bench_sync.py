@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -136,6 +137,79 @@ async def _raw(url: str, n: int, *, keyed: bool) -> float:
         await db.close()
 
 
+# What the push writes for a payment: its journal row, its report rows and its change-log entry.
+WRITTEN = ("journal", "money_lines", "allocations", "change_log")
+
+
+async def _copy_table(tx: Any, name: str, copy: str) -> list[tuple[str, str]]:
+    """An empty copy of table ``name`` with its keys and indexes; returns its columns and their
+    types (without a serial ``seq``, which the copy numbers itself as the original does)."""
+    if tx.dialect == "postgres":
+        await tx.execute(f"CREATE TABLE {copy} (LIKE {name} INCLUDING ALL)")
+        rows = await tx.fetch(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name = ? ORDER BY ordinal_position",
+            name,
+        )
+        columns = [(row["column_name"], row["data_type"]) for row in rows]
+    else:
+        for row in await tx.fetch(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL", name
+        ):
+            sql = re.sub(rf"^CREATE TABLE {name}\b", f"CREATE TABLE {copy}", row["sql"])
+            sql = re.sub(
+                rf"^CREATE (UNIQUE )?INDEX (\w+) ON {name}\b",
+                lambda m: f"CREATE {m[1] or ''}INDEX {copy}_{m[2]} ON {copy}",
+                sql,
+            )
+            await tx.execute(sql)
+        rows = await tx.fetch(f"PRAGMA table_info({name})")
+        columns = [(row["name"], row["type"].lower()) for row in rows]
+    return [c for c in columns if not (name == "change_log" and c[0] == "seq")]
+
+
+async def _raw_same(url: str, device_id: str) -> tuple[float, dict[str, int]]:
+    """Every row the push wrote for ``device_id``'s drain (its journal rows, their money lines
+    and allocations, their change-log entries), read back before the clock starts and inserted
+    again into keyed copies of those tables, a batch's rows in one transaction with the server's
+    bulk insert: what storing the same rows costs without the push's checks."""
+    db = await connect(url)
+    try:
+        async with db.transaction() as tx:
+            tables = {name: await _copy_table(tx, name, f"raw_{name}") for name in WRITTEN}
+        batches: list[dict[str, list[tuple[Any, ...]]]] = []
+        counts = dict.fromkeys(WRITTEN, 0)
+        async with db.transaction() as tx:
+            ids = [
+                row["record_id"]
+                for row in await tx.fetch(
+                    "SELECT record_id FROM journal WHERE device_id = ? ORDER BY seq", device_id
+                )
+            ]
+            for start in range(0, len(ids), MAX_BATCH):
+                chunk = ids[start : start + MAX_BATCH]
+                marks = ",".join("?" * len(chunk))
+                batch = {}
+                for name, columns in tables.items():
+                    key = "entity_id" if name == "change_log" else "record_id"
+                    names = [column for column, _type in columns]
+                    rows = await tx.fetch(
+                        f"SELECT {', '.join(names)} FROM {name} WHERE {key} IN ({marks})", *chunk
+                    )
+                    batch[name] = [tuple(row[c] for c in names) for row in rows]
+                    counts[name] += len(rows)
+                batches.append(batch)
+        copies = {name: Table(f"raw_{name}", tuple(columns)) for name, columns in tables.items()}
+        began = time.perf_counter()
+        for batch in batches:
+            async with db.transaction() as tx:
+                for name, rows in batch.items():
+                    await tx.insert_rows(copies[name], rows)
+        return len(ids) / (time.perf_counter() - began), counts
+    finally:
+        await db.close()
+
+
 async def _prepare(url: str, devices: int) -> list[str]:
     """Migrate, add the site and make one enrolment code per counter, before the server starts.
 
@@ -201,24 +275,30 @@ async def bench(url: str, n: int) -> dict[str, float]:
     finally:
         process.terminate()
         await process.wait()
+    same, counts = await _raw_same(url, devices[0][0])
     return {
         "one": one,
         "four": four,
         "cpu_us": cpu_one,
         "raw": await _raw(url, n, keyed=True),
         "raw_heap": await _raw(url, n, keyed=False),
+        "raw_same": same,
+        "rows": counts,
     }
 
 
-def _report(name: str, result: dict[str, float]) -> None:
-    raw, heap = result["raw"], result["raw_heap"]
+def _report(name: str, result: dict[str, Any]) -> None:
+    raw, heap, same = result["raw"], result["raw_heap"], result["raw_same"]
+    one, four = result["one"], result["four"]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = ", ".join(f"{count:,} {name}" for name, count in result["rows"].items())
     print(
-        f"{name:8} one counter {result['one']:6.0f}/s  four counters {result['four']:6.0f}/s"
-        f"  raw keyed {raw:6.0f}/s (raw/one {raw / result['one']:.2f}×,"
-        f" raw/four {raw / result['four']:.2f}×)  raw heap {heap:6.0f}/s"
-        f" (heap/one {heap / result['one']:.2f}×)  server CPU {result['cpu_us']:.0f} µs/record"
-        f" (one counter)  load {load}"
+        f"{name}: one counter {one:,.0f} rec/s, four counters {four:,.0f} rec/s;"
+        f" server CPU {result['cpu_us']:.0f} µs/record (one counter); load {load}\n"
+        f"  raw same rows {same:,.0f} rec/s ({rows}): same/one {same / one:.2f}×,"
+        f" same/four {same / four:.2f}×\n"
+        f"  raw keyed journal {raw:,.0f} rec/s: raw/one {raw / one:.2f}×, raw/four"
+        f" {raw / four:.2f}×; raw heap journal {heap:,.0f} rec/s: heap/one {heap / one:.2f}×"
     )
 
 

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from feetui.core.errors import InputError
 from feetui.core.journal import canonical_json, entry_hash
 from feetui.core.paycode import PaymentCode, classify_scan
@@ -245,10 +247,33 @@ def _json_ok(value: Any, depth: int) -> bool:
 def canonical_text(payload: dict[str, Any]) -> str:
     """``core.journal.canonical_json`` of a payload that passed :func:`check_payload_shape`.
 
-    The same text (tests/sync/test_protocol.py holds them equal), without core's float walk:
-    the shape check has already walked the payload, and the push path is hot.
+    The same text (tests/sync/test_protocol.py holds them equal over every code point and random
+    payloads), without core's float walk: the shape check has already walked the payload, and the
+    push path is hot. orjson writes it in C (sorted keys, no spaces, non-ASCII as is, the same
+    escapes); what orjson will not write (an integer beyond 64 bits, a lone surrogate) goes
+    through the standard library's encoder, which is core's.
     """
-    return _CANONICAL.encode(payload)
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return _CANONICAL.encode(payload)
+
+
+def loads_fast(body: bytes) -> Any:
+    """A JSON document parsed by orjson, for a caller that falls back to :func:`json.loads`
+    whenever what it parsed is refused.
+
+    orjson parses what ``json.loads`` does into the same values, with two exceptions the
+    fallback covers: it refuses ``NaN``, ``Infinity`` and lone surrogates, and it reads an integer
+    beyond 64 bits as a float. Every field of a valid push is a string, a bounded integer or
+    a payload without floats, so a batch that passes :func:`parse_push_request` parsed from
+    this is the batch ``json.loads`` would give; one that does not is parsed again by the caller
+    with ``json.loads``, so its refusal is worded exactly as before.
+
+    Raises:
+        ValueError: not JSON for orjson (``orjson.JSONDecodeError``).
+    """
+    return orjson.loads(body)
 
 
 def check_payload_size(payload_json: str, field: str = "payload") -> None:
@@ -1049,6 +1074,7 @@ __all__ = [
     "check_payload_size",
     "error_body",
     "first_difference",
+    "loads_fast",
     "make_record",
     "mask_auth_code",
     "parse_enroll_request",

@@ -6,7 +6,13 @@ from collections import Counter
 
 from aiohttp import web
 
-from feetui.sync.protocol import STATUS_CONFLICT, parse_push_request
+from feetui.sync.protocol import (
+    STATUS_CONFLICT,
+    ProtocolError,
+    PushRequest,
+    loads_fast,
+    parse_push_request,
+)
 from sync_server.errors import forbidden
 from sync_server.handlers.common import json_response, now, principal, read_json
 from sync_server.keys import DB, METRICS, SETTINGS
@@ -17,7 +23,7 @@ from sync_server.services.auth import require_device
 async def push(request: web.Request) -> web.Response:
     """Apply the batch in one transaction and answer after the commit."""
     device = require_device(principal(request))
-    batch = parse_push_request(await read_json(request))
+    batch = await _read_batch(request)
     if batch.device_id != device.device_id:
         raise forbidden("foreign_device", "a device may push only its own records")
     _check_sites(batch.records, device.site_id)
@@ -33,6 +39,17 @@ async def push(request: web.Request) -> web.Response:
         if status == STATUS_CONFLICT:
             metrics.inc("feetui_conflicts_total", count)
     return json_response(answer.to_json())
+
+
+async def _read_batch(request: web.Request) -> PushRequest:
+    """The validated batch. The body is parsed by orjson first (the hot path); a body it cannot
+    parse, or a batch refused from what it parsed, is read again by the standard parser and
+    checks, so every refusal keeps its code and wording (see ``protocol.loads_fast``)."""
+    body = await request.read()
+    try:
+        return parse_push_request(loads_fast(body))
+    except (ValueError, ProtocolError):
+        return parse_push_request(await read_json(request))
 
 
 def _check_sites(records: tuple, site_id: str | None) -> None:
