@@ -153,9 +153,11 @@ async def _classify(
     by_id, by_seq = await _stored(tx, others)
     results: list[RecordResult] = []
     created: list[WireRecord] = []
+    first_seen: set[str] = set()
     for record in records:
-        if record.record_id in created_ids:
-            created_ids = created_ids - {record.record_id}
+        # Only the first copy of an id in the batch went in; a second copy is compared with it.
+        if record.record_id in created_ids and record.record_id not in first_seen:
+            first_seen.add(record.record_id)
             created.append(record)
             results.append(RecordResult(record.record_id, record.seq, STATUS_CREATED))
             continue
@@ -331,6 +333,8 @@ def _verify(
 
     Each record's hash was compared with its content once, as it was stored (``hash_ok``): that
     result is used here rather than hashing the record again."""
+    if _unbroken(checked_run, start_seq, start_hash):
+        return []
     run = [record for record, _ok in checked_run]
     hashes_ok = [ok for _record, ok in checked_run]
     entries = [
@@ -345,7 +349,7 @@ def _verify(
         )
         for r in run
     ]
-    problems = []
+    problems: list[Exception_] = []
     offset, seq, prev = 0, start_seq, start_hash
     while offset < len(entries):
         found = verify_chain(
@@ -368,6 +372,18 @@ def _verify(
         )
         offset, seq, prev = index + 1, found.seq + 1, broken.hash
     return problems
+
+
+def _unbroken(checked_run: list[tuple[WireRecord, bool]], start_seq: int, start_hash: str) -> bool:
+    """True when every link holds (numbers in order, each pointing at the one before, each hash
+    matching its content): the common case, told in one loop. A run with a break is walked by
+    ``core.journal.verify_chain``, which names each break."""
+    seq, prev = start_seq, start_hash
+    for record, hash_ok in checked_run:
+        if not hash_ok or record.seq != seq or record.prev_hash != prev:
+            return False
+        seq, prev = seq + 1, record.hash
+    return True
 
 
 def _gap(head: DeviceHead, ack: int, beyond: int | None) -> list[Exception_]:
