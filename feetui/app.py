@@ -128,6 +128,7 @@ class FeeApp(TranslatedBindings, App[int]):
         self.last_key_at: datetime = clock.now()
         self.background_sync = BackgroundSync(
             server=settings.server,
+            ca_file=settings.server_ca,
             clock=clock,
             on_status=self._sync_reported,
             on_started=self._resume_scans,

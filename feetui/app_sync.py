@@ -38,6 +38,8 @@ class BackgroundSync:
 
     Args:
         server: the configured server URL (``settings.server``; empty: the enrolment's).
+        ca_file: the configured ``server_ca`` (the authority trusted for HTTPS; empty: the
+            system's).
         clock: the clock the service stamps with.
         on_status: told every new status (the app shows it on every sync badge).
         on_started: awaited once the service exists, before its first round (the app resumes
@@ -51,8 +53,10 @@ class BackgroundSync:
         clock: Clock,
         on_status: Callable[[SyncStatus], None],
         on_started: Callable[[], Awaitable[None]],
+        ca_file: str = "",
     ) -> None:
         self.server = server
+        self.ca_file = ca_file
         self.clock = clock
         self.on_status = on_status
         self.on_started = on_started
@@ -96,7 +100,7 @@ class BackgroundSync:
         await asyncio.to_thread(_import_all, AFTER_START_MODULES)
         from feetui.sync.service import SyncService, find_target, standalone_status
 
-        target = await find_target(self.server)
+        target = await find_target(self.server, self.ca_file)
         if target is None:
             self.on_status(await standalone_status(self.server, device_id))
             return

@@ -44,6 +44,12 @@ def add_global_options(parser: argparse.ArgumentParser, *, sub: bool = True) -> 
         "--printer", help="printer URI: usb:VID:PID, tcp://H:9100, file:PATH, none", **kw
     )
     parser.add_argument("--server", help="headquarters sync server URL", **kw)
+    parser.add_argument(
+        "--server-ca",
+        dest="server_ca",
+        help="PEM file of the authority that signed headquarters' HTTPS certificate",
+        **kw,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +68,10 @@ def settings_from_args(args: argparse.Namespace):
     from feetui.config import load_settings
     from feetui.i18n import set_language
 
-    overrides = {key: getattr(args, key, None) for key in ("db_path", "lang", "printer", "server")}
+    overrides = {
+        key: getattr(args, key, None)
+        for key in ("db_path", "lang", "printer", "server", "server_ca")
+    }
     settings = load_settings(getattr(args, "config", None), overrides=overrides)
     set_language(settings.lang)
     return settings

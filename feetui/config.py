@@ -70,6 +70,9 @@ class Settings:
     beside the database."""
     server: str = ""
     """Headquarters sync server URL; empty means standalone (never syncs)."""
+    server_ca: str = ""
+    """PEM file of the certificate authority that signed headquarters' HTTPS certificate (a
+    company's own CA); empty trusts the system's authorities only."""
     amount_ceiling_fen: int = 100_000_000
     """Largest amount a cashier may type, in fen (default ¥1,000,000)."""
     idle_lock_minutes: int = 10

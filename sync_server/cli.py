@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import ssl
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -169,19 +170,28 @@ open_database = _open
 
 def _run_server(settings: Settings) -> int:
     import logging
-    import ssl
 
     from aiohttp import web
 
     from sync_server.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    context = None
-    if settings.tls_cert:
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(settings.tls_cert, settings.tls_key or None)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, ssl_context=context)
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ssl_context=server_tls_context(settings),
+    )
     return 0
+
+
+def server_tls_context(settings: Settings) -> ssl.SSLContext | None:
+    """The HTTPS context of ``--tls-cert``/``--tls-key`` (``None``: plain HTTP)."""
+    if not settings.tls_cert:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(settings.tls_cert, settings.tls_key or None)
+    return context
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:

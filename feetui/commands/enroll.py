@@ -63,7 +63,9 @@ async def _enroll(settings: Any, code: str, name: str | None) -> dict[str, str]:
 
     db = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
     try:
-        return await enroll_device(server=settings.server, code=code, name=name)
+        return await enroll_device(
+            server=settings.server, code=code, name=name, ca_file=settings.server_ca
+        )
     finally:
         await close_db(db)
 

@@ -56,7 +56,7 @@ async def _main(settings: Any, *, once: bool, clear: bool) -> int:
 
     db = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
     try:
-        target = await find_target(settings.server)
+        target = await find_target(settings.server, settings.server_ca)
         if target is None:
             print(_not_enrolled(settings.server), file=sys.stderr)
             return 1

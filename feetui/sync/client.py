@@ -4,19 +4,24 @@ Every call has explicit timeouts and carries the device token (``Authorization: 
 failure becomes a :class:`SyncError` whose ``code`` says what the pusher and puller should do:
 
 * ``server_unreachable`` -- no answer (refused, reset, timed out, cut mid-reply): retry later;
+* ``server_certificate`` -- HTTPS, but the server's certificate is not one this counter trusts
+  (a company CA not given with ``server_ca``, an expired or mismatched certificate): retry later,
+  and say why;
+* ``ca_file_unreadable`` -- the configured ``server_ca`` file cannot be read as PEM certificates;
 * ``server_error`` -- a 5xx answer: retry later;
 * ``auth_rejected`` -- 401 (the token is unknown or revoked): retrying will not help, enrol again;
 * ``request_rejected`` -- another 4xx: the server named a problem with what we sent;
 * ``bad_response`` -- a 2xx whose body is not what the protocol promises: retry later.
 
-Only ``server_unreachable``, ``server_error`` and ``bad_response`` are *transient*; the others
-need a person. Nothing here touches the database.
+Only ``server_unreachable``, ``server_certificate``, ``server_error`` and ``bad_response`` are
+*transient*; the others need a person. Nothing here touches the database.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import ssl
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -42,7 +47,9 @@ from feetui.sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-TRANSIENT_CODES = frozenset({"server_unreachable", "server_error", "bad_response"})
+TRANSIENT_CODES = frozenset(
+    {"server_unreachable", "server_certificate", "server_error", "bad_response"}
+)
 
 
 class SyncError(FeeError):
@@ -97,12 +104,22 @@ class SyncClient:
         server: the server's base URL, e.g. ``https://hq.example.com:8470``.
         token: the device token from enrolment (empty before enrolment).
         timeouts: how long to wait.
+        ca_file: PEM file of the certificate authorities trusted for HTTPS instead of the
+            system's (a company's own CA); empty: the system's.
     """
 
-    def __init__(self, server: str, token: str = "", *, timeouts: Timeouts | None = None) -> None:
+    def __init__(
+        self,
+        server: str,
+        token: str = "",
+        *,
+        timeouts: Timeouts | None = None,
+        ca_file: str = "",
+    ) -> None:
         self.server = server.rstrip("/")
         self.token = token
         self.timeouts = timeouts or Timeouts()
+        self.ca_file = ca_file
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> SyncClient:
@@ -118,10 +135,17 @@ class SyncClient:
         await self.close()
 
     def open(self) -> None:
-        """Make the session (call inside the event loop that will use it)."""
+        """Make the session (call inside the event loop that will use it).
+
+        Raises:
+            SyncError: ``ca_file_unreadable`` when the configured CA file cannot be loaded.
+        """
         if self._session is None or self._session.closed:
+            connector = None
+            if self.ca_file:
+                connector = aiohttp.TCPConnector(ssl=_trusting(self.ca_file))
             self._session = aiohttp.ClientSession(
-                timeout=self.timeouts.client_timeout(), raise_for_status=False
+                timeout=self.timeouts.client_timeout(), raise_for_status=False, connector=connector
             )
 
     async def close(self) -> None:
@@ -204,6 +228,17 @@ class SyncClient:
                 return _decode(response.status, text, path)
         except SyncError:
             raise
+        except (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError) as error:
+            log.warning("%s %s: certificate not trusted: %s", method, path, error)
+            raise SyncError(
+                "server_certificate",
+                N_(
+                    "Headquarters' certificate is not trusted by this counter ({reason}). Give it"
+                    " the company's certificate authority file (server_ca in the config file or"
+                    " --server-ca), or ask headquarters to renew the certificate."
+                ),
+                reason=_certificate_reason(error),
+            ) from error
         except (TimeoutError, aiohttp.ClientError, OSError, UnicodeDecodeError) as error:
             log.info("%s %s failed: %s", method, path, type(error).__name__)
             raise SyncError(
@@ -211,6 +246,26 @@ class SyncClient:
                 N_("Headquarters did not answer ({reason})."),
                 reason=type(error).__name__,
             ) from error
+
+
+def _trusting(ca_file: str) -> ssl.SSLContext:
+    """A client TLS context that trusts the authorities in ``ca_file`` (and checks host names)."""
+    try:
+        return ssl.create_default_context(cafile=ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise SyncError(
+            "ca_file_unreadable",
+            N_("The certificate authority file {path} cannot be read ({reason})."),
+            path=ca_file,
+            reason=getattr(error, "strerror", None) or type(error).__name__,
+        ) from error
+
+
+def _certificate_reason(error: Exception) -> str:
+    """The verifier's own words (``certificate has expired``, ``self-signed certificate`` ...)."""
+    detail = getattr(error, "certificate_error", None) or getattr(error, "os_error", None)
+    reason = getattr(detail, "verify_message", None) or getattr(detail, "reason", None)
+    return str(reason or type(error).__name__)
 
 
 def _decode(status: int, text: str, path: str) -> Any:

@@ -25,6 +25,7 @@ async def enroll_device(
     name: str | None = None,
     now: datetime | None = None,
     timeouts: Timeouts | None = None,
+    ca_file: str = "",
 ) -> dict[str, str]:
     """Spend ``code`` at ``server`` and store the token.
 
@@ -34,6 +35,7 @@ async def enroll_device(
         name: the counter's name for HQ; the device row's name when omitted.
         now: the enrolment time (the system clock by default).
         timeouts: HTTP timeouts.
+        ca_file: PEM file of the authorities trusted for HTTPS (``server_ca``).
 
     Returns:
         ``name``, ``site_name``, ``site_code`` and ``device_id``, for the message to print.
@@ -45,7 +47,7 @@ async def enroll_device(
     device = await Device.all().order_by("created_at").first()
     assert device is not None, "open_db makes the device row"
     counter_name = (name or device.name).strip() or device.name
-    async with SyncClient(server, timeouts=timeouts) as client:
+    async with SyncClient(server, timeouts=timeouts, ca_file=ca_file) as client:
         answer = await client.enroll(EnrollRequest(code.strip(), device.id, counter_name))
     if answer.device_id != device.id:
         raise IntegrityError_(

@@ -40,6 +40,8 @@ class SyncTarget:
     server: str
     token: str
     device_id: str
+    ca_file: str = ""
+    """PEM file of the authorities trusted for HTTPS (``server_ca``); empty: the system's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +52,17 @@ class RoundReport:
     pull: PullReport
 
 
-async def find_target(server_setting: str) -> SyncTarget | None:
+async def find_target(server_setting: str, ca_file: str = "") -> SyncTarget | None:
     """The server and token of this counter, or ``None`` when it is not enrolled.
 
-    The configured server wins over the one stored at enrolment.
+    The configured server wins over the one stored at enrolment; ``ca_file`` is the configured
+    ``server_ca``.
     """
     device = await Device.all().order_by("created_at").first()
     if device is None or not device.sync_token:
         return None
     server = server_setting or device.server_url
-    return SyncTarget(server, device.sync_token, device.id) if server else None
+    return SyncTarget(server, device.sync_token, device.id, ca_file) if server else None
 
 
 async def standalone_status(server_setting: str, device_id: str) -> SyncStatus:
@@ -102,7 +105,12 @@ class SyncService:
     def client(self) -> SyncClient:
         """The one client of this service (its session lives as long as the service)."""
         if self._client is None:
-            self._client = SyncClient(self.target.server, self.target.token, timeouts=self.timeouts)
+            self._client = SyncClient(
+                self.target.server,
+                self.target.token,
+                timeouts=self.timeouts,
+                ca_file=self.target.ca_file,
+            )
         return self._client
 
     async def close(self) -> None:
