@@ -100,8 +100,13 @@ def entry_hash(
     """
     if isinstance(seq, bool) or not isinstance(seq, int):
         raise TypeError("seq must be an int")
-    texts = (device_id, record_id, kind, payload_json, prev_hash)
-    if not all(isinstance(text, str) for text in texts):
+    if not (
+        isinstance(device_id, str)
+        and isinstance(record_id, str)
+        and isinstance(kind, str)
+        and isinstance(payload_json, str)
+        and isinstance(prev_hash, str)
+    ):
         raise TypeError("journal entry fields must be str")
     # The JSON array [device_id, seq, record_id, kind, payload_json, prev_hash] as
     # json.dumps(fields, separators=(",", ":"), ensure_ascii=False) writes it, built from the same

@@ -377,15 +377,30 @@ def _build(
     device_id: str, seq: int, record_id: str, kind: str, payload: dict[str, Any],
     payload_json: str, prev_hash: str, hash: str,
 ) -> WireRecord:  # fmt: skip
-    """A record whose canonical payload text is already known (no second serialisation)."""
+    """A record whose canonical payload text is already known (no second serialisation).
+
+    The slots are filled through their descriptors, which a frozen dataclass's ``__setattr__``
+    does not guard: the push path builds 500 of these a request."""
     record = object.__new__(WireRecord)
-    for name, value in (
-        ("device_id", device_id), ("seq", seq), ("record_id", record_id), ("kind", kind),
-        ("payload", payload), ("payload_json", payload_json), ("prev_hash", prev_hash),
-        ("hash", hash),
-    ):  # fmt: skip
-        object.__setattr__(record, name, value)
+    _SET_DEVICE_ID(record, device_id)
+    _SET_SEQ(record, seq)
+    _SET_RECORD_ID(record, record_id)
+    _SET_KIND(record, kind)
+    _SET_PAYLOAD(record, payload)
+    _SET_PAYLOAD_JSON(record, payload_json)
+    _SET_PREV_HASH(record, prev_hash)
+    _SET_HASH(record, hash)
     return record
+
+
+_SET_DEVICE_ID = WireRecord.device_id.__set__  # type: ignore[attr-defined]
+_SET_SEQ = WireRecord.seq.__set__  # type: ignore[attr-defined]
+_SET_RECORD_ID = WireRecord.record_id.__set__  # type: ignore[attr-defined]
+_SET_KIND = WireRecord.kind.__set__  # type: ignore[attr-defined]
+_SET_PAYLOAD = WireRecord.payload.__set__  # type: ignore[attr-defined]
+_SET_PAYLOAD_JSON = WireRecord.payload_json.__set__  # type: ignore[attr-defined]
+_SET_PREV_HASH = WireRecord.prev_hash.__set__  # type: ignore[attr-defined]
+_SET_HASH = WireRecord.hash.__set__  # type: ignore[attr-defined]
 
 
 def record_hash(

@@ -51,21 +51,19 @@ class Rows:
     def project(self, projector: Callable[[Rows, WireRecord], None], record: WireRecord) -> None:
         """Add one record's rows, whole or not at all: a projector that raises
         :class:`Unprojectable` part way leaves no row of that record behind."""
-        mark = [len(getattr(self, name)) for name in _ROW_LISTS]
-        allocated_before = len(self.allocations)
+        lists = (self.money_lines, self.allocations, self.charges, self.voids, self.adjustments,
+                 self.shift_opens, self.shift_closes, self.cash_movements)  # fmt: skip
+        mark = tuple(map(len, lists))
+        allocated_before = mark[1]
         try:
             projector(self, record)
         except Unprojectable:
-            for name, length in zip(_ROW_LISTS, mark, strict=True):
-                del getattr(self, name)[length:]
+            for rows, length in zip(lists, mark, strict=True):
+                del rows[length:]
             raise
         for row in self.allocations[allocated_before:]:
             if row[6] is not None:  # allocations' charge_id
                 self.charged[row[6]] = record
-
-
-_ROW_LISTS = ("money_lines", "allocations", "charges", "voids", "adjustments", "shift_opens",
-              "shift_closes", "cash_movements")  # fmt: skip
 
 
 def text(payload: dict[str, Any], key: str, *, required: bool = True) -> str | None:
