@@ -4,11 +4,13 @@ All or nothing: every row is checked first and any bad row is reported (row numb
 reason) with nothing imported; a clean file is applied in one transaction. Units are matched by
 site and canonical room code (``3栋2单元1502`` and ``3-2-1502`` are the same unit), so importing
 the same file twice updates the same rows and creates none. Each upsert goes to the change log, and
-so to the site's counters.
+so to the site's counters. The checks are :mod:`feetui.core.unit_import` and the file is read by
+:mod:`feetui.tables`, the code a standalone counter's ``feetui import-units`` runs too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,7 +55,7 @@ def render_problem(problem: RowProblem, file_name: str) -> str:
 async def import_units(db: Database, path: Path, *, now: datetime) -> ImportReport:
     """Check the whole file, then import it in one transaction (or report and import nothing)."""
     try:
-        cells = read_cells(path)
+        cells = await asyncio.to_thread(read_cells, path)  # a workbook takes a while to read
     except FeeError as error:
         return ImportReport(errors=[str(error)])
     async with db.transaction() as tx:
