@@ -17,6 +17,7 @@ The rules (RELIABILITY R12):
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,8 +90,9 @@ async def pull_changes(
     clock: Clock,
     limit: int = DEFAULT_PULL_LIMIT,
     max_pages: int | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> PullReport:
-    """Pull and apply pages until HQ has no more (or ``max_pages``).
+    """Pull and apply pages until HQ has no more (or ``max_pages``, or ``stop``).
 
     Args:
         client: the open client.
@@ -98,6 +100,8 @@ async def pull_changes(
         clock: stamps ``last_pull_at``.
         limit: changes per page.
         max_pages: stop after this many pages (``None``: until done).
+        stop: asked before each page; true ends the pull there (the cursor moved with each
+            page applied, so the next round goes on from it).
 
     Returns:
         What was applied.
@@ -108,6 +112,8 @@ async def pull_changes(
     state = await get_pull_state()
     pages = changes = skipped = 0
     while max_pages is None or pages < max_pages:
+        if stop is not None and stop():
+            break
         page = await client.pull(state.cursor, limit)
         if state.epoch and page.epoch != state.epoch:
             return await resnapshot(client, device_id=device_id, clock=clock, limit=limit)

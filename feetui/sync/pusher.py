@@ -136,6 +136,7 @@ async def push_outbox(
     batch_size: int = MAX_BATCH,
     max_batches: int | None = None,
     on_batch: Callable[[], Awaitable[None]] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> PushReport:
     """Send the outbox in batches until it is empty, HQ stops acknowledging, or a conflict.
 
@@ -147,6 +148,8 @@ async def push_outbox(
         max_batches: stop after this many requests (``None``: until done).
         on_batch: awaited after each batch HQ answered and the outbox was settled (the service
             shows a long backlog draining).
+        stop: asked before each request; true ends the round there (the app is closing: it
+            waits for one batch at most, and what is left waits in the outbox).
 
     Returns:
         What was sent and what is left.
@@ -159,6 +162,8 @@ async def push_outbox(
     alarm = await get_alarm()
     batches = rewinds = 0
     while not alarm and (max_batches is None or batches < max_batches):
+        if stop is not None and stop():
+            break
         records = await load_waiting(device_id, min(batch_size, MAX_BATCH))
         if not records:
             break

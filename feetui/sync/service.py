@@ -127,9 +127,13 @@ class SyncService:
         device_id = self.target.device_id
         try:
             pushed = await self._push()
-            pulled = await pull_changes(self.client, device_id=device_id, clock=self.clock)
-            if pulled.resnapshot and await probe_ack(
-                self.client, device_id=device_id, clock=self.clock
+            pulled = await pull_changes(
+                self.client, device_id=device_id, clock=self.clock, stop=self._stopped
+            )
+            if (
+                pulled.resnapshot
+                and not self._stopping
+                and await probe_ack(self.client, device_id=device_id, clock=self.clock)
             ):
                 pushed = await self._push()
         except SyncError as error:
@@ -146,7 +150,11 @@ class SyncService:
             clock=self.clock,
             batch_size=self.batch_size,
             on_batch=self._pushed_batch,
+            stop=self._stopped,
         )
+
+    def _stopped(self) -> bool:
+        return self._stopping
 
     async def _pushed_batch(self) -> None:
         """HQ took a batch of a longer backlog: show the queue going down while it drains.
@@ -164,7 +172,8 @@ class SyncService:
             self._wake.set()
 
     def stop(self) -> None:
-        """Let :meth:`run` return once the round under way is over.
+        """Let :meth:`run` return once the request under way is answered: a round in progress
+        sends no further batch and pulls no further page (the rest waits for the next start).
 
         Gentler than cancelling its task: a cancel that lands while a store transaction is
         starting leaves Tortoise's SQLite connection lock held (its ``__aexit__`` never runs),

@@ -165,3 +165,32 @@ async def test_a_stopped_service_ends_its_run_after_the_round_under_way(
     # The store is free: its queries run at once.
     async with asyncio.timeout(5):
         assert not await get_alarm()
+
+
+async def test_a_stop_during_a_long_backlog_waits_for_one_batch_not_the_whole_queue(
+    db, hq, enrolled, ids, clock
+) -> None:
+    """The app closing while three days of records drain: the batch under way is answered and
+    settled, nothing more is sent or pulled, and the rest waits for the next start."""
+    import asyncio
+
+    service = SyncService(enrolled, clock, batch_size=2, interval=3600)
+
+    def stop_after_the_first_batch(status: SyncStatus) -> None:
+        if status.waiting == 3:  # HQ took the first batch of two
+            service.stop()
+
+    service.on_status = stop_after_the_first_batch
+    await append_entries(db.device_id, ids, 5)
+    task = asyncio.create_task(service.run())
+    async with asyncio.timeout(10):
+        await task  # returns by itself after one batch
+    assert await hq.scalar("SELECT count(*) FROM journal") == 2
+    assert await count_waiting(db.device_id) == 3
+    resumed = SyncService(enrolled, clock, batch_size=2)
+    try:
+        await resumed.sync_once()
+    finally:
+        await resumed.close()
+    assert await hq.scalar("SELECT count(*) FROM journal") == 5
+    assert await count_waiting(db.device_id) == 0
