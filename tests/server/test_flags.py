@@ -78,3 +78,48 @@ async def test_a_payment_without_tenders_shape_is_kept_and_flagged_unprojected(h
     answer = await hq.push(device, [odd])
     assert answer["results"][0]["status"] == "created"
     assert [e["record_id"] for e in await hq.exceptions("unprojected")] == [odd.record_id]
+
+
+def _open_shift(device, float_fen: int) -> str:
+    """A ``shift_open`` as the counter journals it: its record id is the shift's id."""
+    from feetui.sync.protocol import make_record
+
+    shift_id = device.ids.new_str()
+    device.seq += 1
+    opened = make_record(
+        device_id=device.device_id, seq=device.seq, record_id=shift_id, kind="shift_open",
+        payload={"created_at": "2026-11-23T01:30:00Z", "business_date": "2026-11-23",
+                 "id": shift_id, "opening_float_fen": float_fen, "cashier_name": "李收银"},
+        prev_hash=device.prev,
+    )  # fmt: skip
+    device.prev = opened.hash
+    device.made.append(opened)
+    device.shift_id = shift_id
+    return shift_id
+
+
+async def test_a_close_whose_expected_cash_is_not_the_shifts_own_records_is_flagged(
+    hq: Hq,
+) -> None:
+    device = await hq.enroll()
+    records = []
+    for expected in (58_000, 57_000):  # right, then ¥10 short of what the records say
+        shift_id = _open_shift(device, 50_000)
+        records += [
+            device.made[-1],
+            device.payment(10_000),
+            device.payment(5_000, method="card"),
+            device.record("cash_movement", shift_id=shift_id, kind="pay_out", amount_fen=2_000),
+            device.record("shift_close", shift_id=shift_id, expected_fen=expected,
+                          counted_fen=expected),
+        ]  # fmt: skip
+    device.shift_id = "never-opened-here"  # a close whose open HQ lacks is not checked
+    records.append(
+        device.record("shift_close", shift_id="never-opened-here", expected_fen=1, counted_fen=1)
+    )
+    await hq.push(device, records)
+    [flagged] = await hq.exceptions("expected_cash_mismatch")
+    assert (flagged["device_id"], flagged["seq"]) == (device.device_id, 10)
+    assert '"expected_fen":57000' in flagged["detail"]
+    assert '"hq_expected_fen":58000' in flagged["detail"]
+    assert '"difference_fen":-1000' in flagged["detail"]
