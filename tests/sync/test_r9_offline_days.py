@@ -232,6 +232,22 @@ async def test_three_offline_days_reach_hq_as_the_printed_slips_say(site: Site) 
     assert round_.push.alarm == ""
     assert round_.push.created == round_.push.sent == waiting[0][0]
     assert round_.push.waiting == 0
+    # The slips say what the cashier did (worked out by hand), so both sides cannot be wrong alike.
+    by_hand = {
+        "cash": (14_000, 2),
+        "wechat": (6_000, 1),
+        "card": (10_000, 1),
+        "alipay": (15_000, 1),
+    }
+    first, last = worked[0][1], worked[-1][1]
+    assert {r.label: (r.amount.fen, r.count) for r in first.tender_totals} == {
+        _method_label(method): figures for method, figures in by_hand.items()
+    }
+    assert (first.total.fen, first.refunds.fen) == (45_000, 2_000)
+    # float + cash 14,000 - refund 2,000 + pay-in 10,000 - pay-out 1,500 - deposit 20,000
+    assert (first.expected_cash.fen, first.counted_cash.fen) == (50_500, 50_400)
+    last_card = [r for r in last.tender_totals if r.label == _method_label("card")]
+    assert [(r.amount.fen, r.count) for r in last_card] == [(0, 0)]  # paid, and yesterday's voided
     for day, (shift_id, slip) in zip(DAYS, worked, strict=True):
         await _assert_hq_matches_slip(site, day, shift_id, slip)
     # Every record keeps its shift and business date.
