@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "feetui.commands.self_check",
     "feetui.commands.bill",
     "feetui.commands.users",
+    "feetui.commands.sites",
+    "feetui.commands.fee_items",
     "feetui.commands.import_units",
     "feetui.commands.run",
     "feetui.commands.demo",

@@ -8,7 +8,6 @@ only as a slow salted hash.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 from typing import Any
@@ -83,27 +82,9 @@ def run_disable(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, work: Any) -> Any:
     """Open the store, run ``work(services)``, close it; ``None`` after an error was printed."""
-    from feetui.cli import settings_from_args
-    from feetui.core.errors import FeeError
-    from feetui.i18n import tr_error
+    from feetui.commands.common import run_with_services
 
-    settings = settings_from_args(args)
-
-    async def go() -> Any:
-        from feetui.db.connection import close_db, open_db
-        from feetui.services.container import Services
-
-        db = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
-        try:
-            return await work(Services.build(settings, db))
-        finally:
-            await close_db(db)
-
-    try:
-        return asyncio.run(go())
-    except FeeError as error:
-        print(tr_error(error), file=sys.stderr)
-        return None
+    return run_with_services(args, work)
 
 
 __all__ = ["register", "run_add", "run_disable"]

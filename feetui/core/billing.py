@@ -111,16 +111,25 @@ def covered(period: BillPeriod, months_per_bill: int) -> tuple[date, date]:
     return period.first_day, period.plus(months_per_bill - 1).last_day
 
 
+def check_due_day(due_day: int) -> None:
+    """Refuse a due day outside 1 to 31.
+
+    Raises:
+        InputError: ``due_day_invalid``.
+    """
+    if isinstance(due_day, bool) or not isinstance(due_day, int) or not 1 <= due_day <= 31:
+        raise InputError(
+            "due_day_invalid", N_("The due day is a day of the month, 1 to 31."), day=str(due_day)
+        )
+
+
 def due_date(period: BillPeriod, due_day: int) -> date:
     """The due date of a period's charge: ``due_day`` of that month, or its last day.
 
     Raises:
         InputError: ``due_day_invalid`` outside 1 to 31.
     """
-    if isinstance(due_day, bool) or not isinstance(due_day, int) or not 1 <= due_day <= 31:
-        raise InputError(
-            "due_day_invalid", N_("The due day is a day of the month, 1 to 31."), day=str(due_day)
-        )
+    check_due_day(due_day)
     return date(period.year, period.month, min(due_day, period.last_day.day))
 
 
@@ -206,6 +215,7 @@ __all__ = [
     "PlanUnit",
     "PlannedCharge",
     "bills_in",
+    "check_due_day",
     "check_months_per_bill",
     "covered",
     "due_date",

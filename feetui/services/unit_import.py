@@ -31,6 +31,7 @@ from feetui.db.models.base import PartyKind
 from feetui.db.pinyin import name_initials
 from feetui.db.search_index import index_units
 from feetui.services.container import Services
+from feetui.services.master_data import own_site
 from feetui.services.posting import posting
 from feetui.tables import read_cells
 
@@ -71,8 +72,8 @@ async def import_units(svc: Services, *, path: Path) -> UnitImport:
         The counts, or the problems (nothing written).
 
     Raises:
-        RuleError: ``units_by_hq`` on an enrolled counter, ``import_site_unknown`` when the
-            counter does not hold exactly one site.
+        RuleError: ``units_by_hq`` on an enrolled counter, ``own_site_unknown`` when the
+            counter has no site of its own (``feetui sites add``).
         InputError: ``table_type``, ``table_unreadable``.
         StorageError: the database refused the write (nothing written).
     """
@@ -94,7 +95,7 @@ async def import_units(svc: Services, *, path: Path) -> UnitImport:
 
 
 async def _own_site(svc: Services) -> Site:
-    """The counter's one site (the device's, or the only one it holds)."""
+    """The counter's one site (:func:`feetui.services.master_data.own_site`), not enrolled."""
     device = await Device.get(id=svc.device_id)
     if device.sync_token:
         raise RuleError(
@@ -104,19 +105,7 @@ async def _own_site(svc: Services) -> Site:
                 "there (sync-server import-units)."
             ),
         )
-    if device.site_id is not None:  # type: ignore[attr-defined]
-        return await Site.get(id=device.site_id)  # type: ignore[attr-defined]
-    sites = await Site.all().limit(2)
-    if len(sites) != 1:
-        raise RuleError(
-            "import_site_unknown",
-            N_(
-                "This counter holds no site of its own (it has {count}), so units cannot be "
-                "imported into it."
-            ),
-            count=await Site.all().count(),
-        )
-    return sites[0]
+    return await own_site(svc)
 
 
 @dataclass(slots=True)

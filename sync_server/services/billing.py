@@ -18,32 +18,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from feetui.core.billing import (
-    BillPeriod,
-    PlanItem,
-    PlanUnit,
-    check_months_per_bill,
-    plan_bill,
-)
+from feetui.core.billing import BillPeriod, PlanItem, PlanUnit, plan_bill
 from feetui.core.billing import due_date as period_due_date
 from feetui.core.errors import FeeError
-from feetui.core.late_fees import LateFeeRule
+from feetui.core.master_data import EDITABLE, FeeItemSpec, check_fee_item
 from sync_server.clock import iso
 from sync_server.db.connection import Database, Tx
 from sync_server.errors import ApiError
 from sync_server.services.changes import append_changes
 
-KINDS = ("area", "fixed", "metered", "one_off")
-SCOPES = ("unit", "vehicle")
-
 
 @dataclass(frozen=True, slots=True)
 class NewFeeItem:
-    """A fee item of a site; ``rate_fen`` per m² per month (area), per month (fixed) or per unit."""
+    """A fee item of a site; ``rate_fen`` per m² per month (area), per month (fixed) or per unit.
+
+    Its fields are :class:`feetui.core.master_data.FeeItemSpec`'s, checked by the same
+    :func:`~feetui.core.master_data.check_fee_item` a standalone counter uses.
+    """
 
     site: str
     code: str
@@ -61,11 +56,13 @@ class NewFeeItem:
     late_fee_cap_percent: int = 0
     """The late fee never exceeds this percentage of the charge (0 to 100)."""
 
-    def late_fee_rule(self) -> LateFeeRule:
-        """The item's late-fee rule (checked: no negative figure)."""
-        return LateFeeRule(
-            self.late_fee_daily_ppm, self.late_fee_grace_days, self.late_fee_cap_percent
-        )
+    def spec(self) -> FeeItemSpec:
+        """The item without its site, as :mod:`feetui.core.master_data` checks it."""
+        return FeeItemSpec(
+            self.code, self.name, self.kind, self.rate_fen, self.due_day, self.scope,
+            self.months_per_bill, self.late_fee_daily_ppm, self.late_fee_grace_days,
+            self.late_fee_cap_percent,
+        )  # fmt: skip
 
     def record(self, item_id: str, site_id: str) -> dict[str, Any]:
         """The item as published in the change log (what counters read)."""
@@ -97,7 +94,7 @@ async def add_fee_item(db: Database, item: NewFeeItem, *, now: datetime) -> str:
         ApiError: 400 for a bad kind, scope, rate or due day; 404 ``unknown_site``; 409 when the
             site has the code already.
     """
-    _check_item(item)
+    item = _checked(item)
     item_id, at = str(uuid.uuid4()), iso(now)
     async with db.transaction() as tx:
         site_id = await tx.fetchval("SELECT id FROM sites WHERE code = ?", item.site)
@@ -118,13 +115,6 @@ async def add_fee_item(db: Database, item: NewFeeItem, *, now: datetime) -> str:
         data = item.record(item_id, site_id)
         await append_changes(tx, [(site_id, "fee_item", "upsert", item_id, data, None, at)])
     return item_id
-
-
-EDITABLE = (
-    "name", "rate_fen", "due_day", "scope", "months_per_bill", "late_fee_daily_ppm",
-    "late_fee_grace_days", "late_fee_cap_percent",
-)  # fmt: skip
-"""Fields ``fee-items set`` may change (the code and kind name what the item is)."""
 
 
 async def update_fee_item(
@@ -157,7 +147,7 @@ async def update_fee_item(
             raise ApiError(404, "unknown_fee_item", "the site has no fee item {item}", item=code)
         current = {key: row[key] for key in EDITABLE}
         item = NewFeeItem(site=site, code=code, kind=row["kind"], **{**current, **changes})
-        _check_item(item)
+        item = _checked(item)
         await tx.execute(
             f"UPDATE fee_items SET {', '.join(f'{key} = ?' for key in EDITABLE)}, updated_at = ?"
             " WHERE id = ?",
@@ -168,27 +158,14 @@ async def update_fee_item(
     return str(row["id"])
 
 
-def _check_item(item: NewFeeItem) -> None:
-    """Refuse a bad kind, scope, rate, due day, bill cycle or late-fee rule (400 ``bad_value``)."""
-    if item.kind not in KINDS or item.scope not in SCOPES:
-        raise ApiError(400, "bad_value", "kind must be one of {kinds}; scope unit or vehicle",
-                       kinds=", ".join(KINDS))  # fmt: skip
-    if not all(isinstance(getattr(item, key), int) for key in EDITABLE[1:] if key != "scope"):
-        raise ApiError(400, "bad_value", "rates, days, months and late-fee figures are integers")
-    if item.rate_fen < 0 or not 1 <= item.due_day <= 31:
-        raise ApiError(400, "bad_value", "the rate must be ≥ 0 and the due day 1 to 31")
-    _check_cycle_and_late_fee(item)
-
-
-def _check_cycle_and_late_fee(item: NewFeeItem) -> None:
-    """Refuse a bill cycle outside 1-12 months or a late-fee rule with a figure out of range."""
+def _checked(item: NewFeeItem) -> NewFeeItem:
+    """``item`` with its code and name trimmed, checked by :func:`check_fee_item` (shared with
+    the standalone counter); a refusal is 400 ``bad_value`` with the rule's own message."""
     try:
-        check_months_per_bill(item.months_per_bill)
-        item.late_fee_rule()
+        spec = check_fee_item(item.spec())
     except FeeError as error:
         raise ApiError(400, "bad_value", error.message, **error.params) from None
-    if item.late_fee_cap_percent > 100:
-        raise ApiError(400, "bad_value", "the late-fee cap is a percentage from 0 to 100")
+    return replace(item, code=spec.code, name=spec.name)
 
 
 def due_date(period: str, due_day: int) -> date:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from feetui.core.errors import FeeError
+from feetui.core.master_data import check_site
 from feetui.core.pin import check_pin_format, hash_pin
 from sync_server.clock import iso
 from sync_server.db.connection import Database, Tx
@@ -37,9 +38,16 @@ class NewUser:
 async def add_site(db: Database, *, code: str, name: str, now: datetime) -> str:
     """Create a site; returns its id.
 
+    The code and name pass :func:`feetui.core.master_data.check_site`, as a standalone
+    counter's ``feetui sites add`` does.
+
     Raises:
-        ApiError: 409 ``site_exists``.
+        ApiError: 400 ``bad_value`` for a bad code or name, 409 ``site_exists``.
     """
+    try:
+        code, name = check_site(code, name)
+    except FeeError as error:
+        raise ApiError(400, "bad_value", error.message, **error.params) from None
     site_id = new_id()
     at = iso(now)
     async with db.transaction() as tx:

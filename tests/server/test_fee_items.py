@@ -21,10 +21,10 @@ from tests.server.helpers import Hq
 RULE = ("months_per_bill", "late_fee_daily_ppm", "late_fee_grace_days", "late_fee_cap_percent")
 
 
-def _item(code: str = "PF", **kw: Any) -> NewFeeItem:
+def _item(code: str = "PF", name: str = "物业费", **kw: Any) -> NewFeeItem:
     values: dict[str, Any] = {"kind": "area", "rate_fen": 250, "due_day": 28}
     values.update(kw)
-    return NewFeeItem("S1", code, "物业费", **values)
+    return NewFeeItem("S1", code, name, **values)
 
 
 async def _add_unit(hq: Hq, code: str, area_centi_m2: int, plates: int = 0) -> str:
@@ -233,3 +233,41 @@ def test_fee_items_set_command(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert row == (250, 1, 500, 0, 30)
     assert main(["fee-items", "set", "--site", "LJY", "--code", "PF", *db]) == 2
     assert capsys.readouterr().err.strip()
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"code": "P F"}, "A code is 1 to 32 letters"),
+        ({"name": ""}, "A name is 1 to 100 characters."),
+        ({"kind": "hourly"}, "The kind must be one of: area, fixed, metered, one_off."),
+        ({"scope": "car"}, "The scope must be one of: unit, vehicle."),
+        ({"rate_fen": -1}, "The rate is whole fen from 0 to 100000000."),
+        ({"due_day": 32}, "The due day is a day of the month, 1 to 31."),
+        ({"late_fee_grace_days": 4000}, "The late fee's grace is 0 to 3650 days."),
+    ],
+)
+async def test_hq_refuses_a_fee_item_by_the_checks_a_standalone_counter_runs(
+    hq: Hq, bad: dict[str, Any], message: str
+) -> None:
+    """One rule in feetui.core.master_data: HQ answers 400 bad_value with its message."""
+    before = await hq.fingerprint()
+    with pytest.raises(ApiError) as caught:
+        await add_fee_item(hq.db, _item(**bad), now=hq.clock())
+    assert (caught.value.status, caught.value.code) == (400, "bad_value")
+    assert str(caught.value).startswith(message)
+    assert await hq.fingerprint() == before
+
+
+async def test_hq_trims_a_fee_items_code_and_refuses_a_bad_site_code(hq: Hq) -> None:
+    from sync_server.services.master import add_site
+
+    item_id = await add_fee_item(hq.db, _item(" PF ", name=" 物业费 "), now=hq.clock())
+    [row] = await hq.rows("SELECT code, name FROM fee_items WHERE id = ?", item_id)
+    assert (row["code"], row["name"]) == ("PF", "物业费")
+    before = await hq.fingerprint()
+    for code, name in (("S 3", "新小区"), ("S3", "")):
+        with pytest.raises(ApiError) as caught:
+            await add_site(hq.db, code=code, name=name, now=hq.clock())
+        assert (caught.value.status, caught.value.code) == (400, "bad_value")
+    assert await hq.fingerprint() == before

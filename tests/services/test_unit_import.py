@@ -221,7 +221,7 @@ async def test_a_counter_without_one_site_of_its_own_refuses(ledger, svc, tmp_pa
     before = await _state()
     with pytest.raises(RuleError) as caught:
         await import_units(svc, path=_csv(tmp_path, GOOD))
-    assert caught.value.code == "import_site_unknown"
+    assert caught.value.code == "own_site_unknown"
     assert await _state() == before
     # The device's own site decides when it has one: DEMO rows are then "another site".
     await Device.filter(id=svc.device_id).update(site_id=(await Site.get(code="LJY")).id)
