@@ -73,24 +73,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_item.add_argument("--name", required=True)
     add_item.add_argument("--kind", required=True, choices=("area", "fixed", "metered", "one_off"))
     add_item.add_argument(
-        "--rate-fen", type=int, required=True, help="fen per m²/month, month or unit"
-    )
-    add_item.add_argument("--due-day", type=int, default=28)
+        "--rate-fen", type=_figure("--rate-fen"), required=True,
+        help="fen per m²/month, month or unit",
+    )  # fmt: skip
+    add_item.add_argument("--due-day", type=_figure("--due-day"), default=28)
     add_item.add_argument("--scope", choices=("unit", "vehicle"), default="unit")
     add_item.add_argument(
-        "--months-per-bill", type=int, default=1,
+        "--months-per-bill", type=_figure("--months-per-bill"), default=1,
         help=("bill every N months, N months' worth each time (1 to 12; 3 = quarterly)"),
     )  # fmt: skip
     add_item.add_argument(
-        "--late-fee-daily-ppm", type=int, default=0,
+        "--late-fee-daily-ppm", type=_figure("--late-fee-daily-ppm"), default=0,
         help=("late fee per day in parts per million of what is overdue (0.5‰ = 500; 0: none)"),
     )  # fmt: skip
     add_item.add_argument(
-        "--late-fee-grace-days", type=int, default=0,
+        "--late-fee-grace-days", type=_figure("--late-fee-grace-days"), default=0,
         help=("days after the due date before the late fee starts"),
     )  # fmt: skip
     add_item.add_argument(
-        "--late-fee-cap-percent", type=int, default=0,
+        "--late-fee-cap-percent", type=_figure("--late-fee-cap-percent"), default=0,
         help=("the late fee is at most this percentage of the charge (0 to 100)"),
     )  # fmt: skip
     set_item = _command(
@@ -101,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     set_item.add_argument("--name", default=None)
     set_item.add_argument("--scope", choices=("unit", "vehicle"), default=None)
     for flag in ("--rate-fen", "--due-day", *RULE_FLAGS):
-        set_item.add_argument(flag, type=int, default=None)
+        set_item.add_argument(flag, type=_figure(flag), default=None)
     bill = _command(sub, "bill", "bill a month from the fee items (once per period)", _bill)
     bill.add_argument("--period", required=True, help="YYYY-MM")
     units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
@@ -118,6 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     scanpay_cli.register(sub, _command)
     return parser
+
+
+def _figure(option: str) -> Callable[[str], int]:
+    """An argparse type reading a whole number as a standalone counter's ``fee-items`` does
+    (:func:`feetui.core.master_data.parse_figure`); the range is the fee item check's."""
+
+    def read(text: str) -> int:
+        from feetui.core.errors import FeeError
+        from feetui.core.master_data import parse_figure
+
+        try:
+            return parse_figure(text, option=option)
+        except FeeError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return read
 
 
 def _command(sub: Any, name: str, help_text: str, func: Command | None) -> argparse.ArgumentParser:

@@ -271,3 +271,21 @@ async def test_hq_trims_a_fee_items_code_and_refuses_a_bad_site_code(hq: Hq) -> 
             await add_site(hq.db, code=code, name=name, now=hq.clock())
         assert (caught.value.status, caught.value.code) == (400, "bad_value")
     assert await hq.fingerprint() == before
+
+
+@pytest.mark.parametrize("figure", ["2.5", "25a", "1_000", ""])
+def test_fee_items_add_reads_figures_as_the_counter_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], figure: str
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "hq.sqlite3"
+    db = ["--db", f"sqlite:///{path}"]
+    assert main(["sites", "add", "LJY", "绿景苑", *db]) == 0
+    with pytest.raises(SystemExit) as caught:
+        main(["fee-items", "add", "--site", "LJY", "--code", "PF", "--name", "物业费", "--kind",
+              "area", "--rate-fen", figure, *db])  # fmt: skip
+    assert caught.value.code == 2
+    assert "--rate-fen takes a whole number" in capsys.readouterr().err
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM fee_items").fetchone() == (0,)
