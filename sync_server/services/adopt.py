@@ -72,6 +72,9 @@ class CounterData:
     vehicles: list[dict[str, Any]] = field(default_factory=list)
     users: list[dict[str, Any]] = field(default_factory=list)
     charges: list[dict[str, Any]] = field(default_factory=list)
+    bill_runs: list[tuple[str, int, int]] = field(default_factory=list)
+    """``(period, charges, total fen)`` of every month the counter billed: the bills HQ adopts
+    here and those its ``feetui bill`` journaled (they reach HQ with the push)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,15 @@ def _read_rows(conn: sqlite3.Connection, data: CounterData, users: bool) -> None
         site_id,
         *CARRIED_BY_JOURNAL,
     )
+    data.bill_runs = [
+        (str(period), int(count), int(total))
+        for period, count, total in conn.execute(
+            "SELECT c.period, count(*), sum(c.amount_fen) FROM charge c JOIN unit u"
+            " ON u.id = c.unit_id WHERE u.site_id = ? AND c.source = 'bill' GROUP BY c.period"
+            " ORDER BY c.period",
+            (site_id,),
+        )
+    ]
 
 
 def _problems(data: CounterData) -> list[str]:
@@ -410,15 +422,17 @@ async def _charges(tx: Tx, data: CounterData, at: str) -> list[tuple[Any, ...]]:
 
 
 async def _claim_bill_periods(tx: Tx, data: CounterData, at: str) -> int:
-    """The months the counter billed count as billed at HQ (its ``bill`` skips them)."""
-    runs: dict[str, list[int]] = {}
-    for charge in data.charges:
-        period = charge["period"]
-        if charge["source"] == "bill" and len(period) == 7 and period[4] == "-":
-            run = runs.setdefault(period, [0, 0])
-            run[0] += 1
-            run[1] += int(charge["amount_fen"])
-    rows = [(data.site["id"], period, at, n, total) for period, (n, total) in sorted(runs.items())]
+    """The months the counter billed count as billed at HQ (its ``bill`` skips them).
+
+    Every month with a bill charge of the site counts, whether HQ adopts that charge here or
+    the counter's own ``feetui bill`` journaled it and it arrives with the push: either way HQ
+    billing that month again would bill the units twice.
+    """
+    rows = [
+        (data.site["id"], period, at, n, total)
+        for period, n, total in data.bill_runs
+        if len(period) == 7 and period[4] == "-"
+    ]
     if rows:
         await _insert(tx, "bill_runs (site_id, period, run_at, charges, total_fen)", rows)
     return len(rows)

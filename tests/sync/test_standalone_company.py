@@ -124,6 +124,25 @@ def test_a_company_with_one_window_from_nothing_bills_once_and_takes_a_payment(
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*), sum(amount_fen) FROM allocation").fetchone()[0] >= 2
         assert conn.execute("SELECT count(*) FROM payment").fetchone() == (1,)
+    # What the company made alone is valid for headquarters: HQ adopts it whole, fee items as made.
+    from sync_server.cli import main as hq_main
+
+    hq = tmp_path / "hq.sqlite3"
+    assert hq_main(["adopt-counter", db, "--db", f"sqlite:///{hq}"]) == 0
+    columns = "code, name, kind, rate_fen, due_day, scope, months_per_bill, late_fee_daily_ppm,"
+    columns += " late_fee_grace_days, late_fee_cap_percent"
+    with sqlite3.connect(db) as counter, sqlite3.connect(hq) as server:
+        mine = counter.execute(f"SELECT {columns} FROM fee_item ORDER BY code").fetchall()
+        assert server.execute(f"SELECT {columns} FROM fee_items ORDER BY code").fetchall() == mine
+        assert server.execute("SELECT code, name FROM sites").fetchall() == [("LJY", "绿景苑")]
+        # The counter's own bills reach HQ with the push (journaled), yet the month counts as
+        # billed at once: HQ's bill run must not bill the units a second time.
+        assert server.execute("SELECT period, charges, total_fen FROM bill_runs").fetchall() == [
+            ("2026-11", 3, 82375)
+        ]
+    capsys.readouterr()
+    assert hq_main(["bill", "--period", "2026-11", "--db", f"sqlite:///{hq}"]) == 0
+    assert "LJY 2026-11: already billed, nothing done" in capsys.readouterr().out
 
 
 async def _pay(path: str, unit_code: str):
