@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 Row = Mapping[str, Any]
 # Rows per multi-row VALUES statement on SQLite: keeps parameters under its limit (32,766).
 SQLITE_CHUNK = 500
+# How long an SQLite statement waits for another process's write lock before failing.
+SQLITE_BUSY_MS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,14 @@ class SqliteDatabase:
 
     @classmethod
     async def open(cls, url: str) -> SqliteDatabase:
-        """Connect with WAL, synchronous=FULL, foreign keys and a busy timeout."""
+        """Connect with a busy timeout, WAL, synchronous=FULL and foreign keys.
+
+        The busy timeout comes first, and the switch to WAL (a new file must be alone for it)
+        is retried until the timeout runs out: a process starting while another writes the file
+        waits its turn instead of failing at once. A connection that fails to set up is
+        closed: its worker thread would keep the process alive after the error (a server that
+        neither serves nor exits).
+        """
         import sqlite3
 
         import aiosqlite
@@ -221,14 +230,15 @@ class SqliteDatabase:
         path = sqlite_path(url)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=10000",
-        ):
-            await conn.execute(f"PRAGMA {pragma}")
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+            await _wal(conn)
+            for pragma in ("synchronous=FULL", "foreign_keys=ON"):
+                await conn.execute(f"PRAGMA {pragma}")
+        except BaseException:
+            await conn.close()
+            raise
         return cls(url, conn)
 
     @asynccontextmanager
@@ -246,6 +256,27 @@ class SqliteDatabase:
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
+
+
+async def _wal(conn: Any) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting up to the busy timeout for other processes.
+
+    Turning a file to WAL needs it alone, and SQLite answers "database is locked" at once there
+    without calling its busy handler; so the attempt is repeated here, as the handler would.
+    """
+    import sqlite3
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SQLITE_BUSY_MS / 1000
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+            if not busy or loop.time() >= deadline:
+                raise
+        await asyncio.sleep(0.02)
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
