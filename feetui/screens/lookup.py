@@ -44,8 +44,11 @@ class LookupScreen(FeeScreen[None]):
         return await find_units(query, limit=SHOWN + 1)
 
     def on_screen_resume(self) -> None:
-        """Back from a unit: ready for the next resident (the old query selected)."""
-        self.query_one(UnitSearch).focus_box()
+        """Back from a unit: ready for the next resident (the old query selected), the results
+        searched again so their arrears are today's (a payment was perhaps just taken)."""
+        search = self.query_one(UnitSearch)
+        search.focus_box()
+        search.refresh_results()
 
     def on_unit_search_chosen(self, event: UnitSearch.Chosen) -> None:
         """Open the unit the cashier picked."""

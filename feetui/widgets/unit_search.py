@@ -151,14 +151,30 @@ class UnitSearch(TranslatedBindings, Vertical):
         if table.row_count:
             table.move_cursor(row=min(max(table.cursor_row + rows, 0), table.row_count - 1))
 
+    def refresh_results(self) -> None:
+        """Search again for what the box holds, keeping the highlighted unit: back from a unit,
+        the list must not show what it owed before the payment just taken."""
+        if self.query_text.strip():
+            self._run_search(self.query_text, keep=self.highlighted_unit_id())
+
+    def highlighted_unit_id(self) -> str | None:
+        """The unit of the highlighted row, if any."""
+        if not self.hits:
+            return None
+        row = min(max(self.query_one(DataTable).cursor_row, 0), len(self.hits) - 1)
+        return self.hits[row].unit_id
+
     @work(exclusive=True, group="unit-search")
-    async def _run_search(self, query: str) -> None:
+    async def _run_search(self, query: str, keep: str | None = None) -> None:
         """Ask the service; show the answer only if it is still for what the box holds."""
         hits = await self._search(query) if query.strip() else []
         if query != self.query_text:
             return
         self.shown_query = query
         self.show_hits(hits)
+        kept = [i for i, hit in enumerate(self.hits) if hit.unit_id == keep]
+        if kept:
+            self.query_one(DataTable).move_cursor(row=kept[0])
         self.post_message(self.Searched(query, len(hits)))
         if self._choose_pending:
             self._choose_pending = False

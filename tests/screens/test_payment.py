@@ -329,3 +329,27 @@ async def test_a_one_off_charge_is_added_and_paid_at_once(settings, clock, count
         charge = await Charge.get(unit_id=counter.owing_unit_id, source="one_off")
         payment = await Payment.get(unit_id=counter.owing_unit_id)
         assert (charge.amount_fen, payment.total_fen) == (2000, 2000)
+
+
+async def test_back_on_the_lookup_after_paying_the_list_shows_what_the_unit_owes_now(
+    settings, clock, counter
+) -> None:
+    """The next resident comes: the old results stay for retyping, but never with the arrears
+    the unit had before the payment just taken."""
+    from feetui.widgets.unit_search import UnitSearch
+
+    app = make_app(settings, clock=clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in(pilot)
+        await type_text(pilot, "3-2-1502")
+        await press(pilot)
+        search = app.screen.query_one(UnitSearch)
+        before = [hit.arrears.fen for hit in search.hits]
+        assert len(before) == 1 and before[0] > 0
+        await press(pilot, "enter", "p", "c", "enter")  # open, pay all in cash, exact
+        assert isinstance(app.screen, ReceiptScreen)
+        await press(pilot, "enter")  # next resident
+        assert isinstance(app.screen, LookupScreen)
+        await press(pilot)
+        assert [hit.arrears.fen for hit in search.hits] == [0]
+        assert shows(pilot, "3-2-1502", "¥0.00")
