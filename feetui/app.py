@@ -96,6 +96,23 @@ def looks_like_payment_code(burst: str) -> bool:
     return 10 <= int(digits[:2]) <= 15 or 25 <= int(digits[:2]) <= 30
 
 
+QUIT_WAIT_SECONDS = 10.0
+"""Longest Ctrl+Q waits for work under way (a payment posts in well under a second)."""
+QUIT_SETTLE_SECONDS = 0.2
+"""How long no work must be under way before Ctrl+Q exits."""
+NOT_AWAITED_AT_QUIT = frozenset({"scan", "scan-cancel", "scan-follow"})
+"""Worker groups Ctrl+Q does not wait for: a scanned payment's wait for the payer (up to a
+minute; it resumes at the next start)."""
+
+
+async def _finished(worker: Any) -> None:
+    """Wait for ``worker`` to end, however it ends."""
+    try:
+        await worker.wait()
+    except Exception:  # WorkerCancelled, WorkerFailed: it ended; its own handler reported it
+        return
+
+
 class FeeApp(TranslatedBindings, PrintQueue, App[int]):
     """The fee counter: sign in, find a unit, take the money, print the receipt.
 
@@ -130,6 +147,7 @@ class FeeApp(TranslatedBindings, PrintQueue, App[int]):
         self.user: SignedInUser | None = None
         self.scan_buffer = ScanBuffer()
         self.last_key_at: datetime = clock.now()
+        self._quitting: asyncio.Task[None] | None = None
         self.background_sync = BackgroundSync(
             server=settings.server,
             ca_file=settings.server_ca,
@@ -397,6 +415,42 @@ class FeeApp(TranslatedBindings, PrintQueue, App[int]):
     def on_help_requested(self, _message: HelpRequested) -> None:
         """Show every key of the current screen."""
         self.action_help()
+
+    def action_quit(self) -> None:
+        """Ctrl+Q: what a screen is doing in a worker (a payment being posted, then its receipt
+        printed; a shift being closed) finishes first, then the app exits. Textual cancels the
+        workers still running at exit, and a cancel inside a store transaction can leave the
+        store's lock held, so the close after the exit would wait on it forever. The app keeps
+        drawing meanwhile (the receipt shows and prints); a scanned payment is not waited for
+        (it resumes at the next start), and nothing longer than ``QUIT_WAIT_SECONDS``."""
+        if self._quitting is None:
+            self._quitting = asyncio.create_task(self._quit_when_idle(), name="feetui-quit")
+
+    async def _quit_when_idle(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + QUIT_WAIT_SECONDS
+        while (left := deadline - loop.time()) > 0:
+            busy = self._busy_workers()
+            if not busy:
+                # Quiet for a moment too: what just finished may start what follows (a posted
+                # payment's receipt screen loads and prints).
+                await asyncio.sleep(QUIT_SETTLE_SECONDS)
+                if not self._busy_workers():
+                    break
+                continue
+            log.info("quit: waiting for %s", ", ".join(w.group for w in busy))
+            waits = [asyncio.ensure_future(_finished(worker)) for worker in busy]
+            _done, late = await asyncio.wait(waits, timeout=left)
+            for wait in late:
+                wait.cancel()
+        self.exit()
+
+    def _busy_workers(self) -> list[Any]:
+        return [
+            worker
+            for worker in self.workers
+            if not worker.is_finished and worker.group not in NOT_AWAITED_AT_QUIT
+        ]
 
     def action_help_quit(self) -> None:
         """Ctrl+C (a reflex, or copy in an input) does not quit: say how, in the cashier's

@@ -191,3 +191,44 @@ async def test_quitting_during_a_sync_round_ends_the_round_then_closes_the_store
     # Nothing failed on the way out (a round writing to a closed store would say so here).
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert "waiting for the sync round under way to end" in caplog.messages
+
+
+async def test_ctrl_q_while_a_payment_posts_lets_it_post_and_print_then_quits(
+    settings, clock, counter, tmp_path, monkeypatch
+) -> None:
+    """A cashier presses Ctrl+Q right after Enter: the payment is not cancelled part way (a
+    cancel in a store transaction can leave the store's lock held and the close waiting on it):
+    it posts, its receipt prints, then the app quits by itself and the store closes."""
+    import feetui.screens.pay as pay_screen
+    from tests.screens.flows import press, sign_in, type_text
+
+    released = asyncio.Event()
+    real_post = pay_screen.post_checkout
+
+    async def slow_post(*args, **kwargs):
+        await released.wait()
+        return await real_post(*args, **kwargs)
+
+    monkeypatch.setattr(pay_screen, "post_checkout", slow_post)
+    printer = tmp_path / "printer.bin"
+    app = make_app(replace(settings, printer=f"file:{printer}"), clock=clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in(pilot)
+        await type_text(pilot, "3-2-1502")
+        await press(pilot, "enter", "p", "c")  # the unit, pay, cash (exact)
+        await pilot.press("enter")  # posting, held (no settle: it does not finish)
+        await pilot.pause(0.1)
+        await pilot.press("ctrl+q")
+        for _ in range(10):
+            await pilot.pause(0.05)
+        assert app.is_running  # still waiting for the payment
+        released.set()
+        async with asyncio.timeout(15):
+            while app.is_running:
+                await pilot.pause(0.05)
+    with raw_connection(settings.resolved_db_path()) as connection:
+        paid = connection.execute(
+            "SELECT count(*) FROM payment WHERE unit_id = ?", [counter.owing_unit_id]
+        ).fetchone()[0]
+    assert paid == 1
+    assert printer.exists() and printer.stat().st_size > 0  # the receipt printed before the exit
