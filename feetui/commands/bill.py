@@ -7,8 +7,6 @@ counter is billed by headquarters instead.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import Any
 
 
@@ -33,15 +31,16 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 when billed; 1 with the reason on stderr otherwise (nothing written).
     """
-    from feetui.cli import settings_from_args
-    from feetui.core.errors import FeeError
-    from feetui.i18n import _, format_money, tr_error
+    from feetui.commands.common import run_with_services
+    from feetui.i18n import N_, _, format_money
 
-    settings = settings_from_args(args)
-    try:
-        done = asyncio.run(_bill(settings, args.period))
-    except FeeError as error:
-        print(_("Nothing was billed: {reason}").format(reason=tr_error(error)), file=sys.stderr)
+    async def work(svc: Any) -> Any:
+        from feetui.services.billing import bill_period
+
+        return await bill_period(svc, period=args.period)
+
+    done = run_with_services(args, work, refused=N_("Nothing was billed: {reason}"))
+    if done is None:
         return 1
     from feetui.core.money import Money
 
@@ -53,18 +52,6 @@ def run(args: argparse.Namespace) -> int:
     for code, count, total in done.by_item:
         print(f"  {code}: {count} · {format_money(Money(total))}")
     return 0
-
-
-async def _bill(settings: Any, period: str) -> Any:
-    from feetui.db.connection import close_db, open_db
-    from feetui.services.billing import bill_period
-    from feetui.services.container import Services
-
-    db = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
-    try:
-        return await bill_period(Services.build(settings, db), period=period)
-    finally:
-        await close_db(db)
 
 
 __all__ = ["register", "run"]

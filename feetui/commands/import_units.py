@@ -8,7 +8,6 @@ its units from headquarters instead.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,16 +36,18 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 when imported; 1 with the reasons on stderr otherwise (nothing imported).
     """
-    from feetui.cli import settings_from_args
-    from feetui.core.errors import FeeError
-    from feetui.i18n import _, tr_error
+    from feetui.commands.common import run_with_services
+    from feetui.i18n import N_, _
 
-    settings = settings_from_args(args)
     path = Path(args.file)
-    try:
-        done = asyncio.run(_import(settings, path))
-    except FeeError as error:
-        print(_("Nothing was imported: {reason}").format(reason=tr_error(error)), file=sys.stderr)
+
+    async def work(svc: Any) -> Any:
+        from feetui.services.unit_import import import_units
+
+        return await import_units(svc, path=path)
+
+    done = run_with_services(args, work, refused=N_("Nothing was imported: {reason}"))
+    if done is None:
         return 1
     if not done.ok:
         print(
@@ -79,18 +80,6 @@ def problem_text(problem: Any) -> str:
     return _("row {line}, {column}: {reason}").format(
         line=problem.line, column=_(COLUMN_LABELS[problem.column]), reason=reason
     )
-
-
-async def _import(settings: Any, path: Path) -> Any:
-    from feetui.db.connection import close_db, open_db
-    from feetui.services.container import Services
-    from feetui.services.unit_import import import_units
-
-    db = await open_db(settings.resolved_db_path(), device_name=settings.device_name)
-    try:
-        return await import_units(Services.build(settings, db), path=path)
-    finally:
-        await close_db(db)
 
 
 __all__ = ["problem_text", "register", "run"]
