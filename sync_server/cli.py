@@ -329,9 +329,9 @@ async def _fee_items_add(args: argparse.Namespace, settings: Settings) -> int:
     from sync_server.services.billing import NewFeeItem, add_fee_item
 
     item = NewFeeItem(
-        args.site, args.code, args.name, args.kind, args.rate_fen, args.due_day, args.scope,
-        months_per_bill=args.months_per_bill, late_fee_daily_ppm=args.late_fee_daily_ppm,
-        late_fee_grace_days=args.late_fee_grace_days,
+        args.code, args.name, args.kind, args.rate_fen, args.due_day, args.scope,
+        site=args.site, months_per_bill=args.months_per_bill,
+        late_fee_daily_ppm=args.late_fee_daily_ppm, late_fee_grace_days=args.late_fee_grace_days,
         late_fee_cap_percent=args.late_fee_cap_percent,
     )  # fmt: skip
     db = await _open(settings)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -33,36 +33,12 @@ from sync_server.services.changes import append_changes
 
 
 @dataclass(frozen=True, slots=True)
-class NewFeeItem:
-    """A fee item of a site; ``rate_fen`` per m² per month (area), per month (fixed) or per unit.
+class NewFeeItem(FeeItemSpec):
+    """A fee item of a site: a :class:`feetui.core.master_data.FeeItemSpec` (checked by the same
+    :func:`~feetui.core.master_data.check_fee_item` a standalone counter uses) and the code of the
+    site it belongs to (``site=``, by keyword)."""
 
-    Its fields are :class:`feetui.core.master_data.FeeItemSpec`'s, checked by the same
-    :func:`~feetui.core.master_data.check_fee_item` a standalone counter uses.
-    """
-
-    site: str
-    code: str
-    name: str
-    kind: str
-    rate_fen: int
-    due_day: int = 28
-    scope: str = "unit"
-    months_per_bill: int = 1
-    """Bill every this many months (1 to 12), that many months' worth each time."""
-    late_fee_daily_ppm: int = 0
-    """Late fee per day in parts per million of what is overdue (0.5‰ a day is 500; 0: none)."""
-    late_fee_grace_days: int = 0
-    """Days after the due date before the late fee starts."""
-    late_fee_cap_percent: int = 0
-    """The late fee never exceeds this percentage of the charge (0 to 100)."""
-
-    def spec(self) -> FeeItemSpec:
-        """The item without its site, as :mod:`feetui.core.master_data` checks it."""
-        return FeeItemSpec(
-            self.code, self.name, self.kind, self.rate_fen, self.due_day, self.scope,
-            self.months_per_bill, self.late_fee_daily_ppm, self.late_fee_grace_days,
-            self.late_fee_cap_percent,
-        )  # fmt: skip
+    site: str = field(kw_only=True)
 
     def record(self, item_id: str, site_id: str) -> dict[str, Any]:
         """The item as published in the change log (what counters read)."""
@@ -162,7 +138,7 @@ def _checked(item: NewFeeItem) -> NewFeeItem:
     """``item`` with its code and name trimmed, checked by :func:`check_fee_item` (shared with
     the standalone counter); a refusal is 400 ``bad_value`` with the rule's own message."""
     try:
-        spec = check_fee_item(item.spec())
+        spec = check_fee_item(item)
     except FeeError as error:
         raise ApiError(400, "bad_value", error.message, **error.params) from None
     return replace(item, code=spec.code, name=spec.name)

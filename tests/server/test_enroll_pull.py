@@ -149,7 +149,7 @@ async def test_pull_publishes_counter_users_fee_items_units_and_bills_of_the_sit
     await add_user(hq.db, NewUser("1001", "李收银", "cashier", ("S1",), pin="1234"), now=now)
     await add_user(hq.db, NewUser("boss", "Boss", "admin", password="pw"), now=now)
     await disable_user(hq.db, code="1001", now=now)
-    await add_fee_item(hq.db, NewFeeItem("S1", "PF", "物业费", "area", 250), now=now)
+    await add_fee_item(hq.db, NewFeeItem("PF", "物业费", "area", 250, site="S1"), now=now)
     units = tmp_path / "units.csv"
     units.write_text("site,unit,area,owner,phone,plates\nS1,3-2-1502,89.50,张三丰,,\n", "utf-8")
     assert (await import_units(hq.db, units, now=now)).ok

@@ -24,7 +24,7 @@ RULE = ("months_per_bill", "late_fee_daily_ppm", "late_fee_grace_days", "late_fe
 def _item(code: str = "PF", name: str = "物业费", **kw: Any) -> NewFeeItem:
     values: dict[str, Any] = {"kind": "area", "rate_fen": 250, "due_day": 28}
     values.update(kw)
-    return NewFeeItem("S1", code, name, **values)
+    return NewFeeItem(code, name, **values, site="S1")
 
 
 async def _add_unit(hq: Hq, code: str, area_centi_m2: int, plates: int = 0) -> str:

@@ -61,8 +61,9 @@ async def _community(hq: LiveHq, ids: IdSource, tmp_path: Path) -> None:
     assert (await import_units(hq.db, table, now=hq.clock())).ok
     now = hq.clock()
     late_fee = {"late_fee_daily_ppm": 5000, "late_fee_grace_days": 0, "late_fee_cap_percent": 100}
-    await add_fee_item(hq.db, NewFeeItem("S1", "PF", "物业费", "area", 250, **late_fee), now=now)
-    await add_fee_item(hq.db, NewFeeItem("S1", "TRASH", "垃圾费", "fixed", 1500), now=now)
+    fee = NewFeeItem("PF", "物业费", "area", 250, **late_fee, site="S1")
+    await add_fee_item(hq.db, fee, now=now)
+    await add_fee_item(hq.db, NewFeeItem("TRASH", "垃圾费", "fixed", 1500, site="S1"), now=now)
     for period in ("2026-10", "2026-11"):
         await bill_period(hq.db, period=period, now=now)
     from tests.builders import CASHIER_CODE, CASHIER_PIN, pin_hash

@@ -39,8 +39,8 @@ async def test_a_late_fee_set_at_hq_reaches_the_counter_and_its_statement(
     units.write_text("site,unit,area,owner,phone,plates\nS1,1-1-101,100,张三丰,,\n", "utf-8")
     assert (await import_units(hq.db, units, now=hq.clock())).ok
     item = NewFeeItem(
-        "S1", "PF", "物业费", "area", 250, due_day=28, months_per_bill=3,
-        late_fee_daily_ppm=500, late_fee_grace_days=10, late_fee_cap_percent=30,
+        "PF", "物业费", "area", 250, due_day=28, months_per_bill=3,
+        late_fee_daily_ppm=500, late_fee_grace_days=10, late_fee_cap_percent=30, site="S1",
     )  # fmt: skip
     item_id = await add_fee_item(hq.db, item, now=hq.clock())
     await bill_period(hq.db, period="2026-10", now=hq.clock())
@@ -68,8 +68,8 @@ async def test_a_fee_item_from_an_older_hq_without_the_fields_keeps_the_counters
     db, hq, enrolled, clock
 ) -> None:
     item = NewFeeItem(
-        "S1", "PF", "物业费", "area", 250, months_per_bill=3, late_fee_daily_ppm=500,
-        late_fee_grace_days=10, late_fee_cap_percent=30,
+        "PF", "物业费", "area", 250, months_per_bill=3, late_fee_daily_ppm=500,
+        late_fee_grace_days=10, late_fee_cap_percent=30, site="S1",
     )  # fmt: skip
     item_id = await add_fee_item(hq.db, item, now=hq.clock())
     await _sync(enrolled, clock)
@@ -98,7 +98,7 @@ async def test_a_late_fee_set_later_on_an_existing_item_reaches_the_counter(
     units.write_text("site,unit,area,owner,phone,plates\nS1,1-1-101,100,张三丰,,\n", "utf-8")
     assert (await import_units(hq.db, units, now=hq.clock())).ok
     item_id = await add_fee_item(
-        hq.db, NewFeeItem("S1", "PF", "物业费", "area", 250), now=hq.clock()
+        hq.db, NewFeeItem("PF", "物业费", "area", 250, site="S1"), now=hq.clock()
     )
     await bill_period(hq.db, period="2026-10", now=hq.clock())
     await _sync(enrolled, clock)
