@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from feetui.clock import FixedClock, IdSource
@@ -43,13 +42,7 @@ class Site:
 
     async def report(self, path: str) -> dict[str, Any]:
         """A report's JSON from HQ."""
-        headers = {"Authorization": f"Bearer {self.token}"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(self.hq.url + path, headers=headers) as response,
-        ):
-            assert response.status == 200, await response.text()
-            return await response.json()
+        return await self.hq.get_json(path, self.token)
 
 
 async def _community(hq: LiveHq, ids: IdSource, tmp_path: Path) -> None:
@@ -93,11 +86,7 @@ async def site(
         await add_user(
             hq.db, NewUser("boss", "boss", "admin", (), password="pw-boss"), now=hq.clock()
         )
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(hq.url + "/api/v1/login", json={"code": "boss", "password": "pw-boss"}) as r,
-        ):
-            token = (await r.json())["token"]
+        token = await hq.login("boss", "pw-boss")
         await counter.open()
         await counter.enroll(hq)
         await counter.sync()

@@ -312,24 +312,8 @@ class Site:
 
     async def login(self) -> None:
         """Sign HQ's admin ``boss`` in (an HQ user's token lasts hours, not days)."""
-        import aiohttp
-
-        login = {"code": "boss", "password": "pw-boss"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.post(self.hq.url + "/api/v1/login", json=login) as response,
-        ):
-            assert response.status == 200, await response.text()
-            self.token = (await response.json())["token"]
+        self.token = await self.hq.login("boss", "pw-boss")
 
     async def report(self, path: str) -> dict[str, Any]:
         """A report's JSON from HQ, as its admin sees it."""
-        import aiohttp
-
-        headers = {"Authorization": f"Bearer {self.token}"}
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(self.hq.url + path, headers=headers) as response,
-        ):
-            assert response.status == 200, await response.text()
-            return await response.json()
+        return await self.hq.get_json(path, self.token)

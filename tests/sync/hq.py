@@ -121,6 +121,30 @@ class LiveHq:
         """HQ restored from a backup: a new epoch."""
         return await bump_epoch(self.db)
 
+    async def login(self, code: str, password: str) -> str:
+        """An HQ user's token, through ``POST /api/v1/login``."""
+        import aiohttp
+
+        body = {"code": code, "password": password}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.url + "/api/v1/login", json=body) as response,
+        ):
+            assert response.status == 200, await response.text()
+            return str((await response.json())["token"])
+
+    async def get_json(self, path: str, token: str) -> Any:
+        """``GET path`` as the holder of ``token`` (a report ...), asserting 200."""
+        import aiohttp
+
+        headers = {"Authorization": f"Bearer {token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(self.url + path, headers=headers) as response,
+        ):
+            assert response.status == 200, await response.text()
+            return await response.json()
+
     async def scalar(self, sql: str, *args: Any) -> Any:
         """One value from HQ's database."""
         async with self.db.transaction() as tx:
