@@ -101,18 +101,10 @@ async def _drain(
 async def _raw_table(db: Any, name: str, *, keyed: bool) -> Table:
     """An empty copy of ``journal``: with its keys and indexes, or a bare heap of its columns."""
     async with db.transaction() as tx:
-        if not keyed:
-            await tx.execute(f"CREATE TABLE {name} AS SELECT * FROM journal WHERE 1 = 0")
-        elif db.dialect == "postgres":
-            await tx.execute(f"CREATE TABLE {name} (LIKE journal INCLUDING ALL)")
+        if keyed:
+            await _copy_table(tx, "journal", name)
         else:
-            for row in await tx.fetch(
-                "SELECT sql FROM sqlite_master WHERE tbl_name = 'journal' AND sql IS NOT NULL"
-            ):
-                await tx.execute(
-                    row["sql"].replace("TABLE journal", f"TABLE {name}")
-                    .replace("journal_site_kind ON journal", f"{name}_site_kind ON {name}")
-                )  # fmt: skip
+            await tx.execute(f"CREATE TABLE {name} AS SELECT * FROM journal WHERE 1 = 0")
     return Table(name, JOURNAL.columns)
 
 
