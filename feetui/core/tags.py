@@ -24,6 +24,7 @@ from typing import Any
 
 from feetui.core.arrears import Choice
 from feetui.core.errors import N_, InputError
+from feetui.core.instants import parse_instant
 
 TAGS: tuple[Choice, ...] = (
     Choice("home_visit", N_("Needs a home visit")),
@@ -84,15 +85,7 @@ def change_order(change: Mapping[str, Any]) -> tuple[int, datetime, str]:
     seq = change.get("tags_seq", 0)
     if isinstance(seq, bool) or not isinstance(seq, int):
         seq = 0
-    created = _NO_TIME
-    text = change.get("created_at")
-    if isinstance(text, str):
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            created = parsed.astimezone(UTC)
+    created = parse_instant(change.get("created_at")) or _NO_TIME
     return seq, created, str(change.get("id", ""))
 
 

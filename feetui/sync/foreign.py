@@ -25,6 +25,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from feetui.core.instants import parse_instant
 from feetui.sync.projections import PROJECTED_TABLES, PROJECTORS
 from feetui.sync.protocol import parse_record
 
@@ -112,15 +113,7 @@ async def project_pending(conn: BaseDBAsyncClient, *, own_device_id: str) -> int
 
 def created_at_of(payload: dict[str, Any]) -> datetime:
     """The record's own ``created_at`` (aware UTC), or the epoch's start when it has none."""
-    text = payload.get("created_at")
-    if isinstance(text, str):
-        try:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is not None:
-            return parsed.astimezone(UTC)
-    return datetime(1970, 1, 1, tzinfo=UTC)
+    return parse_instant(payload.get("created_at")) or datetime(1970, 1, 1, tzinfo=UTC)
 
 
 __all__ = ["created_at_of", "project", "project_pending", "store_foreign_record"]

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from feetui.core.instants import parse_instant
 from feetui.sync.protocol import WireRecord
 
 PREPAID = "prepaid"
@@ -98,15 +98,6 @@ def children(payload: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 
 _ABSENT: Any = object()
-
-
-def parse_instant(value: str) -> datetime | None:
-    """An aware instant from ISO text (``Z`` or an offset), or ``None``."""
-    try:
-        instant = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return instant if instant.tzinfo is not None else None
 
 
 def created_at_of(record: WireRecord) -> str | None:
