@@ -190,9 +190,10 @@ def _run_server(settings: Settings) -> int:
 
     from aiohttp import web
 
-    from sync_server.app import create_app
+    from sync_server.app import create_app, tune_collector
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    tune_collector()
     web.run_app(
         create_app(settings),
         host=settings.host,

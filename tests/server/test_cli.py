@@ -148,3 +148,28 @@ def test_bill_charges_each_period_once_from_fee_items_and_units(
     code, out, _ = _run(capsys, "bill", "--period", "2026-11", *db_arg)
     assert out.strip() == "LJY 2026-11: already billed, nothing done"
     assert _run(capsys, "bill", "--period", "2026-13", *db_arg)[0] == 2
+
+
+def test_serve_sets_the_collector_before_it_serves(
+    db_arg: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` freezes what start-up loaded and raises the young generation's threshold
+    (the push path's allocations: BENCHMARKS.md); the tests' own processes keep Python's."""
+    import gc
+
+    from sync_server.app import GC_THRESHOLDS
+
+    seen: list[tuple[tuple[int, int, int], int]] = []
+
+    def run_app(*_args: object, **_kwargs: object) -> None:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+
+    monkeypatch.setattr("aiohttp.web.run_app", run_app)
+    before = gc.get_threshold()
+    try:
+        assert main(["serve", "--port", "0", *db_arg]) == 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert seen and seen[0][0] == GC_THRESHOLDS and seen[0][1] > 0
+    assert before != GC_THRESHOLDS
