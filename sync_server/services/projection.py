@@ -48,17 +48,23 @@ class Rows:
     charged: dict[str, WireRecord] = field(default_factory=dict)
     """Charge ids that received allocations, with the last record that allocated to each."""
 
+    _lists: tuple[list[tuple[Any, ...]], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._lists = (
+            self.money_lines, self.allocations, self.charges, self.voids, self.adjustments,
+            self.shift_opens, self.shift_closes, self.cash_movements,
+        )  # fmt: skip
+
     def project(self, projector: Callable[[Rows, WireRecord], None], record: WireRecord) -> None:
         """Add one record's rows, whole or not at all: a projector that raises
         :class:`Unprojectable` part way leaves no row of that record behind."""
-        lists = (self.money_lines, self.allocations, self.charges, self.voids, self.adjustments,
-                 self.shift_opens, self.shift_closes, self.cash_movements)  # fmt: skip
-        mark = tuple(map(len, lists))
+        mark = tuple(map(len, self._lists))
         allocated_before = mark[1]
         try:
             projector(self, record)
         except Unprojectable:
-            for rows, length in zip(lists, mark, strict=True):
+            for rows, length in zip(self._lists, mark, strict=True):
                 del rows[length:]
             raise
         for row in self.allocations[allocated_before:]:
@@ -128,11 +134,11 @@ def _money(
     where: tuple[str, str | None, str | None] | None = None,
 ) -> None:  # fmt: skip
     day, shift_id, unit_id = where or common(record)
-    for line, method, amount in lines:
-        rows.money_lines.append(
-            (record.record_id, line, kind, rows.site_id, record.device_id, day, shift_id,
-             unit_id, method, amount)
-        )  # fmt: skip
+    record_id, site_id, device_id = record.record_id, rows.site_id, record.device_id
+    rows.money_lines.extend(
+        (record_id, line, kind, site_id, device_id, day, shift_id, unit_id, method, amount)
+        for line, method, amount in lines
+    )
 
 
 def _allocate(
@@ -140,34 +146,43 @@ def _allocate(
     where: tuple[str, str | None, str | None] | None = None,
 ) -> None:  # fmt: skip
     day, _shift, unit_id = where or common(record)
-    for line, charge_id, amount in lines:
-        rows.allocations.append(
-            (record.record_id, line, rows.site_id, record.device_id, day, unit_id, charge_id,
-             amount)
-        )  # fmt: skip
+    record_id, site_id, device_id = record.record_id, rows.site_id, record.device_id
+    rows.allocations.extend(
+        (record_id, line, site_id, device_id, day, unit_id, charge_id, amount)
+        for line, charge_id, amount in lines
+    )
 
 
-def _tender_lines(payload: dict[str, Any]) -> list[tuple[str, str, int]]:
+def _lines(payload: dict[str, Any], key: str, field: str) -> list[tuple[str, Any, int]]:
+    """``(line id, text field, fen)`` of each child of ``payload[key]`` (``tenders``' method,
+    ``allocations``' charge id). Every payment and void is read through here, so the common
+    shape is taken in one loop; anything else is read again by :func:`children`, :func:`text`
+    and :func:`fen`, which word the first problem."""
+    value = payload.get(key, _ABSENT)
+    if value is _ABSENT:
+        return []
     out = []
-    for i, tender in enumerate(children(payload, "tenders")):
-        method = text(tender, "method")
-        assert method is not None
-        out.append((_line_id(tender, i), method, fen(tender, "amount_fen")))
-    return out
-
-
-def _allocation_lines(payload: dict[str, Any]) -> list[tuple[str, str | None, int]]:
-    lines: list[tuple[str, str | None, int]] = [
-        (_line_id(a, i), text(a, "charge_id"), fen(a, "amount_fen"))
-        for i, a in enumerate(children(payload, "allocations"))
+    if type(value) is list:
+        for index, child in enumerate(value):
+            if type(child) is not dict:
+                break
+            named, amount, line = child.get(field), child.get("amount_fen"), child.get("id")
+            if type(named) is not str or not named or type(amount) is not int:
+                break
+            out.append((line if type(line) is str and line else str(index), named, amount))
+        else:
+            return out
+    return [
+        (_line_id(child, index), text(child, field), fen(child, "amount_fen"))
+        for index, child in enumerate(children(payload, key))
     ]
-    return lines
 
 
 def payment(rows: Rows, record: WireRecord) -> None:
     """Tenders are money taken; allocations pay charges; the rest is prepaid credit."""
-    for charge in children(record.payload, "late_fee_charges"):
-        add_charge(rows, charge, source="late_fee", created_at=created_at_of(record))
+    if "late_fee_charges" in record.payload:
+        for charge in children(record.payload, "late_fee_charges"):
+            add_charge(rows, charge, source="late_fee", created_at=created_at_of(record))
     _reversible(rows, record, "payment")
 
 
@@ -180,12 +195,18 @@ def void(rows: Rows, record: WireRecord) -> None:
 
 
 def _reversible(rows: Rows, record: WireRecord, kind: str) -> None:
-    tenders = _tender_lines(record.payload)
-    allocations = _allocation_lines(record.payload)
+    tenders = _lines(record.payload, "tenders", "method")
+    allocations = _lines(record.payload, "allocations", "charge_id")
     # As on the counter: tenders beyond the allocations are new prepaid credit, and a prepaid
     # tender spends the balance (its money line is no money received: see reports.daily).
-    credit = sum(t[2] for t in tenders) - sum(a[2] for a in allocations)
-    spent = sum(t[2] for t in tenders if t[1] == PREPAID)
+    taken = spent = allocated = 0
+    for _line_no, method, amount in tenders:
+        taken += amount
+        if method == PREPAID:
+            spent += amount
+    for _line_no, _charge, amount in allocations:
+        allocated += amount
+    credit = taken - allocated
     if credit:
         allocations.append(("prepaid", None, credit))
     if spent:

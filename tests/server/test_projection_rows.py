@@ -45,3 +45,61 @@ def test_charged_names_the_last_record_that_allocated_to_each_charge() -> None:
         rows.project(PROJECTORS["payment"], record)
     assert rows.charged == {"charge-1": second}
     assert [row[0] for row in rows.allocations] == [first.record_id, second.record_id]
+
+
+def _field_by_field(payload: dict, key: str, field: str) -> list[tuple]:
+    """How a payment's lines were read before the one-loop reading: ``children``, ``text`` and
+    ``fen`` per field, which word each problem."""
+    from sync_server.services.projection import _line_id, children, fen, text
+
+    return [
+        (_line_id(child, index), text(child, field), fen(child, "amount_fen"))
+        for index, child in enumerate(children(payload, key))
+    ]
+
+
+LINE_CASES = [
+    [],
+    [{"id": "t1", "method": "cash", "amount_fen": 500}],
+    [{"method": "cash", "amount_fen": 500}, {"id": "", "method": "card", "amount_fen": -3}],
+    [{"id": 7, "method": "cash", "amount_fen": 0}, {"id": "x", "method": "cash", "amount_fen": 1}],
+    [{"id": "t1", "method": "", "amount_fen": 500}],
+    [{"id": "t1", "amount_fen": 500}],
+    [{"id": "t1", "method": "cash", "amount_fen": True}],
+    [{"id": "t1", "method": "cash", "amount_fen": "500"}],
+    [{"id": "t1", "method": "cash"}],
+    [{"id": "t1", "method": "cash", "amount_fen": 1}, "not an object"],
+    [{"id": "t1", "method": "", "amount_fen": 1}, ["not an object"]],
+    [{"id": "t1", "method": 3, "amount_fen": 1}],
+    "not a list",
+    {"id": "t1"},
+    None,
+]
+
+
+@pytest.mark.parametrize("value", LINE_CASES)
+@pytest.mark.parametrize(("key", "field"), [("tenders", "method"), ("allocations", "charge_id")])
+def test_lines_are_read_as_field_by_field_checks_read_them(
+    value: object, key: str, field: str
+) -> None:
+    """The one-loop reading of tenders and allocations gives the same lines, or the same refusal
+    in the same words, as the field-by-field checks, for every shape a payload may have."""
+    from sync_server.services.projection import _lines
+
+    child_field = {"tenders": "method", "allocations": "charge_id"}[key]
+    if isinstance(value, list):
+        value = [
+            {(child_field if k == "method" else k): v for k, v in c.items()} if isinstance(c, dict)
+            else c
+            for c in value
+        ]  # fmt: skip
+    for payload in ({key: value}, {}):
+        try:
+            expected: object = _field_by_field(payload, key, field)
+        except Unprojectable as error:
+            expected = ("refused", str(error))
+        try:
+            got: object = _lines(payload, key, field)
+        except Unprojectable as error:
+            got = ("refused", str(error))
+        assert got == expected
