@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import sys
 import tempfile
 import time
@@ -160,15 +161,27 @@ async def _copy_table(tx: Any, name: str, copy: str) -> list[tuple[str, str]]:
     return [c for c in columns if not (name == "change_log" and c[0] == "seq")]
 
 
-async def _raw_same(url: str, device_id: str) -> tuple[float, dict[str, int]]:
-    """Every row the push wrote for ``device_id``'s drain (its journal rows, their money lines
-    and allocations, their change-log entries), read back before the clock starts and inserted
-    again into keyed copies of those tables, a batch's rows in one transaction with the server's
-    bulk insert: what storing the same rows costs without the push's checks."""
+async def _raw_copies(url: str) -> dict[str, Table]:
+    """Empty keyed copies of the tables a push writes, made once; every round adds to them, as
+    every round's push adds to the originals."""
     db = await connect(url)
     try:
         async with db.transaction() as tx:
             tables = {name: await _copy_table(tx, name, f"raw_{name}") for name in WRITTEN}
+        return {name: Table(f"raw_{name}", tuple(columns)) for name, columns in tables.items()}
+    finally:
+        await db.close()
+
+
+async def _raw_same(
+    url: str, device_id: str, copies: dict[str, Table]
+) -> tuple[float, dict[str, int]]:
+    """Every row the push wrote for ``device_id``'s drain (its journal rows, their money lines
+    and allocations, their change-log entries), read back before the clock starts and inserted
+    again into the keyed copies of those tables, a batch's rows in one transaction with the
+    server's bulk insert: what storing the same rows costs without the push's checks."""
+    db = await connect(url)
+    try:
         batches: list[dict[str, list[tuple[Any, ...]]]] = []
         counts = dict.fromkeys(WRITTEN, 0)
         async with db.transaction() as tx:
@@ -182,16 +195,15 @@ async def _raw_same(url: str, device_id: str) -> tuple[float, dict[str, int]]:
                 chunk = ids[start : start + MAX_BATCH]
                 marks = ",".join("?" * len(chunk))
                 batch = {}
-                for name, columns in tables.items():
+                for name, copy in copies.items():
                     key = "entity_id" if name == "change_log" else "record_id"
-                    names = [column for column, _type in columns]
+                    names = [column for column, _type in copy.columns]
                     rows = await tx.fetch(
                         f"SELECT {', '.join(names)} FROM {name} WHERE {key} IN ({marks})", *chunk
                     )
                     batch[name] = [tuple(row[c] for c in names) for row in rows]
                     counts[name] += len(rows)
                 batches.append(batch)
-        copies = {name: Table(f"raw_{name}", tuple(columns)) for name, columns in tables.items()}
         began = time.perf_counter()
         for batch in batches:
             async with db.transaction() as tx:
@@ -243,54 +255,71 @@ async def _serve(url: str, port: int) -> asyncio.subprocess.Process:
     return process
 
 
-async def bench(url: str, n: int) -> dict[str, float]:
-    """Records/s for one counter, four counters, and the raw insert, on the database ``url``."""
+async def bench(url: str, n: int, rounds: int) -> dict[str, Any]:
+    """Records/s for one counter, four counters and the raw inserts, on the database ``url``.
+
+    Each round drains a new counter, then four new counters at once, then inserts the rows the
+    one-counter drain wrote again, raw: the push and its baseline are measured minutes, not
+    seconds, apart, so a shared machine's changing speed touches both alike.
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    codes = await _prepare(url, 5)
+    codes = await _prepare(url, 5 * rounds)
+    copies = await _raw_copies(url)
     process = await _serve(url, port)
     base = f"http://127.0.0.1:{port}"
+    out: dict[str, Any] = {"one": [], "four": [], "cpu_us": [], "raw_same": []}
     try:
         async with aiohttp.ClientSession() as session:
             devices = [await _enroll(session, base, code) for code in codes]
             queued = [_bodies(d[0], _records(d[0], n)) for d in devices]
-            began, cpu = time.perf_counter(), _cpu_seconds(process.pid)
-            await _drain(session, base, devices[0], queued[0])
-            one = n / (time.perf_counter() - began)
-            cpu_one = (_cpu_seconds(process.pid) - cpu) / n * 1e6
-            began = time.perf_counter()
-            await asyncio.gather(
-                *(_drain(session, base, d, q) for d, q in zip(devices[1:], queued[1:], strict=True))
-            )
-            four = 4 * n / (time.perf_counter() - began)
+            for index in range(0, 5 * rounds, 5):
+                one, others = devices[index], devices[index + 1 : index + 5]
+                began, cpu = time.perf_counter(), _cpu_seconds(process.pid)
+                await _drain(session, base, one, queued[index])
+                out["one"].append(n / (time.perf_counter() - began))
+                out["cpu_us"].append((_cpu_seconds(process.pid) - cpu) / n * 1e6)
+                began = time.perf_counter()
+                await asyncio.gather(
+                    *(_drain(session, base, d, queued[index + 1 + k]) for k, d in enumerate(others))
+                )
+                out["four"].append(4 * n / (time.perf_counter() - began))
+                # The server is idle between requests: the raw insert has the database alone.
+                same, out["rows"] = await _raw_same(url, one[0], copies)
+                out["raw_same"].append(same)
     finally:
         process.terminate()
         await process.wait()
-    same, counts = await _raw_same(url, devices[0][0])
-    return {
-        "one": one,
-        "four": four,
-        "cpu_us": cpu_one,
-        "raw": await _raw(url, n, keyed=True),
-        "raw_heap": await _raw(url, n, keyed=False),
-        "raw_same": same,
-        "rows": counts,
-    }
+    out["raw"] = await _raw(url, n, keyed=True)
+    out["raw_heap"] = await _raw(url, n, keyed=False)
+    return out
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
 def _report(name: str, result: dict[str, Any]) -> None:
-    raw, heap, same = result["raw"], result["raw_heap"], result["raw_same"]
-    one, four = result["one"], result["four"]
+    one, four, same = result["one"], result["four"], result["raw_same"]
+    raw, heap = result["raw"], result["raw_heap"]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = ", ".join(f"{count:,} {name}" for name, count in result["rows"].items())
+    by_round = "; ".join(
+        f"{o:,.0f} / {f:,.0f} / {s:,.0f} ({s / o:.2f}×, {s / f:.2f}×)"
+        for o, f, s in zip(one, four, same, strict=True)
+    )
+    ratio_one = _median([s / o for s, o in zip(same, one, strict=True)])
+    ratio_four = _median([s / f for s, f in zip(same, four, strict=True)])
     print(
-        f"{name}: one counter {one:,.0f} rec/s, four counters {four:,.0f} rec/s;"
-        f" server CPU {result['cpu_us']:.0f} µs/record (one counter); load {load}\n"
-        f"  raw same rows {same:,.0f} rec/s ({rows}): same/one {same / one:.2f}×,"
-        f" same/four {same / four:.2f}×\n"
-        f"  raw keyed journal {raw:,.0f} rec/s: raw/one {raw / one:.2f}×, raw/four"
-        f" {raw / four:.2f}×; raw heap journal {heap:,.0f} rec/s: heap/one {heap / one:.2f}×"
+        f"{name}: median of {len(one)} rounds: one counter {_median(one):,.0f} rec/s, four"
+        f" counters {_median(four):,.0f} rec/s, raw same rows {_median(same):,.0f} rec/s;"
+        f" same/one {ratio_one:.2f}×, same/four {ratio_four:.2f}×;"
+        f" server CPU {_median(result['cpu_us']):.0f} µs/record (one counter); load {load}\n"
+        f"  rounds (one / four / raw same rec/s): {by_round}\n"
+        f"  raw same rows per round: {rows}\n"
+        f"  raw keyed journal {raw:,.0f} rec/s: raw/one {raw / _median(one):.2f}×;"
+        f" raw heap journal {heap:,.0f} rec/s"
     )
 
 
@@ -298,13 +327,15 @@ async def main() -> None:
     """Run the benchmark on SQLite and on PostgreSQL."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg-dsn", default="")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
-        _report("sqlite", await bench(f"sqlite:///{Path(folder) / 'hq.sqlite3'}", args.records))
+        url = f"sqlite:///{Path(folder) / 'hq.sqlite3'}"
+        _report("sqlite", await bench(url, args.records, args.rounds))
         dsn = args.pg_dsn or _start_postgres(stack)
         if dsn:
-            _report("postgres", await bench(await _fresh(dsn), args.records))
+            _report("postgres", await bench(await _fresh(dsn), args.records, args.rounds))
 
 
 def _start_postgres(stack: ExitStack) -> str:
