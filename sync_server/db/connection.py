@@ -87,6 +87,11 @@ class Database(Protocol):
         """``async with db.transaction() as tx``: commit on success, roll back on error."""
         ...
 
+    def reading(self) -> Any:
+        """``async with db.reading() as tx``: reads without a write transaction, each statement
+        seeing what is committed (a token's lookup on every request: no BEGIN and COMMIT)."""
+        ...
+
     async def close(self) -> None:
         """Release every connection."""
         ...
@@ -253,6 +258,13 @@ class SqliteDatabase:
                 raise
             await self._conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[_SqliteTx]:
+        """Statements in autocommit, in the connection's turn (a transaction under way on this
+        connection is never read from the middle)."""
+        async with self._lock:
+            yield _SqliteTx(self._conn)
+
     async def close(self) -> None:
         """Close the connection."""
         await self._conn.close()
@@ -355,6 +367,12 @@ class PostgresDatabase:
     async def transaction(self) -> AsyncIterator[_PostgresTx]:
         """A read-committed transaction on a pooled connection."""
         async with self._pool.acquire() as conn, conn.transaction():
+            yield _PostgresTx(conn)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[_PostgresTx]:
+        """A pooled connection in autocommit."""
+        async with self._pool.acquire() as conn:
             yield _PostgresTx(conn)
 
     async def close(self) -> None:

@@ -56,6 +56,10 @@ class DeviceHead:
     ack_seq: int
     ack_hash: str
     ack_created_at: str | None
+    history_seq: int = 0
+    """The last sequence an adopted counter wrote before HQ adopted it (0: never adopted)."""
+    open_gap: bool = False
+    """Whether a sequence gap of this device is still open (an earlier push found it)."""
 
 
 async def apply_push(
@@ -86,15 +90,13 @@ async def apply_push(
         problems = _conflict_exceptions(head, request.records, results)
         if problems:
             await _raise_alarm(tx, head.device_id, problems[0], at)
-        problems += await consolidate.project(
-            tx, created, site_id=head.site_id, now=now, settings=settings
-        )
+        problems += await consolidate.project(tx, created, head=head, now=now, settings=settings)
         held = [
             (r, checked[r.record_id])
             for r, result in zip(request.records, results, strict=True)
             if result.status != STATUS_CONFLICT
         ]
-        ack, chain_problems = await _advance(tx, head, held, now=now, settings=settings)
+        ack, chain_problems = await _advance(tx, head, held, now=now, settings=settings, at=at)
         await record_exceptions(tx, problems + chain_problems, at=at)
         # The record itself is the journal row just written: the change names it, pull reads it.
         await append_changes(
@@ -104,23 +106,29 @@ async def apply_push(
                 for r in created
             ],
         )
-        await tx.execute("UPDATE devices SET last_push_at = ? WHERE id = ?", at, head.device_id)
     return PushResponse(request.device_id, ack, tuple(results))
 
 
 async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:
-    """Read the device's head, holding its row until commit so its pushes apply one at a time."""
-    lock = " FOR UPDATE" if tx.dialect == "postgres" else ""
+    """Read the device's head, holding its row until commit so its pushes apply one at a time.
+
+    With it, in the same statement: where an adopted counter's history ends, and whether an
+    earlier push left a sequence gap open (a push is a dozen statements: each saved counts)."""
+    lock = " FOR UPDATE OF d" if tx.dialect == "postgres" else ""
     row = await tx.fetchrow(
-        "SELECT id, site_id, ack_seq, ack_hash, ack_created_at, revoked_at FROM devices"
-        f" WHERE id = ?{lock}",
+        "SELECT d.id, d.site_id, d.ack_seq, d.ack_hash, d.ack_created_at, d.revoked_at,"
+        " (SELECT a.history_seq FROM adopted_counters a WHERE a.device_id = d.id) AS history_seq,"
+        " EXISTS (SELECT 1 FROM exceptions e WHERE e.site_id = d.site_id AND e.kind = 'seq_gap'"
+        " AND e.device_id = d.id AND e.resolved_at IS NULL) AS open_gap"
+        f" FROM devices d WHERE d.id = ?{lock}",
         device_id,
     )
     if row is None or row["revoked_at"] is not None:
         raise unauthorized("device_revoked", "this device is not enrolled or was revoked")
     return DeviceHead(
-        row["id"], row["site_id"], row["ack_seq"], row["ack_hash"], row["ack_created_at"]
-    )
+        row["id"], row["site_id"], row["ack_seq"], row["ack_hash"], row["ack_created_at"],
+        int(row["history_seq"] or 0), bool(row["open_gap"]),
+    )  # fmt: skip
 
 
 async def _insert(
@@ -235,9 +243,10 @@ async def _raise_alarm(tx: Tx, device_id: str, problem: Exception_, at: str) -> 
 
 async def _advance(
     tx: Tx, head: DeviceHead, held: list[tuple[WireRecord, bool]], *, now: datetime,
-    settings: Settings,
+    settings: Settings, at: str,
 ) -> tuple[int, list[Exception_]]:  # fmt: skip
-    """Move the acknowledgement over contiguous held sequences, verifying as it goes.
+    """Move the acknowledgement over contiguous held sequences, verifying as it goes, and write
+    the device's head (its acknowledgement and the time of this push) in one statement.
 
     ``held`` are this batch's records the journal now holds as sent (created, or the same
     content already stored), each with its hash check. The run that continues the
@@ -274,17 +283,17 @@ async def _advance(
         )
         ack, ack_hash = run[-1].seq, run[-1].hash
         created_at = consolidate.created_at_of(run[-1]) or created_at
-    if ack != head.ack_seq:
-        await tx.execute(
-            "UPDATE devices SET ack_seq = ?, ack_hash = ?, ack_created_at = ? WHERE id = ?",
-            ack,
-            ack_hash,
-            created_at,
-            head.device_id,
-        )
-        await resolve_gaps(
-            tx, site_id=head.site_id, device_id=head.device_id, up_to_seq=ack, at=iso(now)
-        )
+    await tx.execute(
+        "UPDATE devices SET ack_seq = ?, ack_hash = ?, ack_created_at = ?, last_push_at = ?"
+        " WHERE id = ?",
+        ack,
+        ack_hash,
+        created_at,
+        at,
+        head.device_id,
+    )
+    if ack != head.ack_seq and head.open_gap:
+        await resolve_gaps(tx, site_id=head.site_id, device_id=head.device_id, up_to_seq=ack, at=at)
     problems += _gap(head, ack, beyond)
     return ack, problems
 

@@ -54,7 +54,7 @@ class Principal:
 async def authenticate(db: Database, token: str, *, now: datetime) -> Principal | None:
     """The principal of a bearer token, or ``None`` when it is unknown, expired or revoked."""
     digest = token_hash(token)
-    async with db.transaction() as tx:
+    async with db.reading() as tx:
         if token.startswith(DEVICE_TOKEN_PREFIX):
             row = await tx.fetchrow(
                 "SELECT id, site_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL",

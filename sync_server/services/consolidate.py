@@ -80,9 +80,11 @@ def flag(
 
 
 async def project(
-    tx: Tx, records: list[WireRecord], *, site_id: str, now: datetime, settings: Settings
+    tx: Tx, records: list[WireRecord], *, head: DeviceHead, now: datetime, settings: Settings
 ) -> list[Exception_]:
-    """Write the report rows of newly stored records; return the flags they raise."""
+    """Write the report rows of ``head``'s device's newly stored records; return the flags they
+    raise."""
+    site_id = head.site_id
     rows, problems, projected = Rows(site_id), [], []
     for record in records:
         projector = PROJECTORS.get(record.kind)
@@ -94,7 +96,7 @@ async def project(
             problems.append(flag("unprojected", record, site_id, reason=str(error)))
             continue
         projected.append(record)
-    problems += await _late(tx, projected, site_id, now, settings)
+    problems += await _late(tx, projected, head, now, settings)
     await _write(tx, rows)
     problems += _over_short(rows, projected, site_id)
     problems += await _overpaid(tx, rows)
@@ -161,9 +163,10 @@ async def _overpaid(tx: Tx, rows: Rows) -> list[Exception_]:
 
 
 async def _late(
-    tx: Tx, records: list[WireRecord], site_id: str, now: datetime, settings: Settings
+    tx: Tx, records: list[WireRecord], head: DeviceHead, now: datetime, settings: Settings
 ) -> list[Exception_]:
     """``late``: business date well before arrival, or into a shift HQ already saw closed."""
+    site_id = head.site_id
     today = now.astimezone(ZoneInfo(settings.timezone)).date()
     limit = (today - timedelta(days=settings.late_after_days)).isoformat()
     shift_ids = sorted({s for r in records if isinstance(s := r.payload.get("shift_id"), str)})
@@ -176,11 +179,10 @@ async def _late(
             *chunk,
         )
         closed |= {row["shift_id"] for row in found}
-    history = await _adopted_history(tx, {r.device_id for r in records})
     problems = []
     for record in records:
         day, shift_id = record.payload.get("business_date"), record.payload.get("shift_id")
-        if record.seq <= history.get(record.device_id, 0):
+        if record.seq <= head.history_seq:
             pass  # taken while the counter was standalone, before HQ adopted it
         elif isinstance(day, str) and day < limit:
             problems.append(
@@ -191,19 +193,6 @@ async def _late(
         if record.kind == "shift_close":
             closed.add(shift_id or record.payload.get("id"))
     return problems
-
-
-async def _adopted_history(tx: Tx, device_ids: set[str]) -> dict[str, int]:
-    """The last journal sequence each adopted counter wrote before HQ adopted it."""
-    if not device_ids:
-        return {}
-    ids = sorted(device_ids)
-    rows = await tx.fetch(
-        "SELECT device_id, history_seq FROM adopted_counters"
-        f" WHERE device_id IN ({','.join('?' * len(ids))})",
-        *ids,
-    )
-    return {row["device_id"]: int(row["history_seq"]) for row in rows}
 
 
 async def check_sequence(
