@@ -13,6 +13,7 @@ transaction and returned only after the commit.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -84,13 +85,18 @@ async def apply_push(
         head = await _lock_device(tx, request.device_id)
         # Each record's hash is compared with its content once, here; the chain check reuses it.
         hashes_ok = [r.hash_ok() for r in request.records]
-        created_ids = await _insert(tx, request.records, hashes_ok, site_id=head.site_id, at=at)
+        created_ids, prepared = await _insert_and_prepare(tx, request, hashes_ok, head, at)
         results, created = await _classify(tx, request.records, created_ids)
         checked = {r.record_id: ok for r, ok in zip(request.records, hashes_ok, strict=True)}
         problems = _conflict_exceptions(head, request.records, results)
         if problems:
             await _raise_alarm(tx, head.device_id, problems[0], at)
-        problems += await consolidate.project(tx, created, head=head, now=now, settings=settings)
+        # The rows made while the journal insert ran are the new records' rows when every
+        # record was new (the common case); otherwise the new ones are projected again.
+        problems += await consolidate.project(
+            tx, created, head=head, now=now, settings=settings,
+            prepared=prepared if len(created) == len(request.records) else None,
+        )  # fmt: skip
         held = [
             (r, checked[r.record_id])
             for r, result in zip(request.records, results, strict=True)
@@ -129,6 +135,22 @@ async def _lock_device(tx: Tx, device_id: str) -> DeviceHead:
         row["id"], row["site_id"], row["ack_seq"], row["ack_hash"], row["ack_created_at"],
         int(row["history_seq"] or 0), bool(row["open_gap"]),
     )  # fmt: skip
+
+
+async def _insert_and_prepare(
+    tx: Tx, request: PushRequest, hashes_ok: list[bool], head: DeviceHead, at: str
+) -> tuple[set[str], consolidate.Projection]:
+    """The journal insert (:func:`_insert`) and, while the database works on it, the report rows
+    of the whole batch (Python's work, which would otherwise wait for the insert's answer)."""
+    inserting = asyncio.ensure_future(
+        _insert(tx, request.records, hashes_ok, site_id=head.site_id, at=at)
+    )
+    try:
+        await asyncio.sleep(0)  # the insert reaches the database before the rows are made
+        prepared = consolidate.prepare(request.records, head.site_id)
+    finally:
+        created_ids = await inserting
+    return created_ids, prepared
 
 
 async def _insert(

@@ -18,6 +18,8 @@ gives), and the receipt series' ``receipt_gap`` / ``receipt_repeat``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -79,12 +81,23 @@ def flag(
     )
 
 
-async def project(
-    tx: Tx, records: list[WireRecord], *, head: DeviceHead, now: datetime, settings: Settings
-) -> list[Exception_]:
-    """Write the report rows of ``head``'s device's newly stored records; return the flags they
-    raise."""
-    site_id = head.site_id
+@dataclass
+class Projection:
+    """A batch's report rows, made before they are written (pure: no I/O)."""
+
+    rows: Rows
+    problems: list[Exception_]
+    """``unprojected`` flags of records whose payload is not what their kind promises."""
+    projected: list[WireRecord]
+    """The records that gave rows (or were meant to: kinds HQ projects)."""
+
+
+def prepare(records: Sequence[WireRecord], site_id: str) -> Projection:
+    """The report rows of ``records``, not written yet.
+
+    :func:`sync_server.services.apply_push.apply_push` makes them for the whole batch while its
+    journal insert is at the database (which records are new is known only after it; when all
+    are, as almost always, these are the rows :func:`project` writes)."""
     rows, problems, projected = Rows(site_id), [], []
     for record in records:
         projector = PROJECTORS.get(record.kind)
@@ -96,9 +109,21 @@ async def project(
             problems.append(flag("unprojected", record, site_id, reason=str(error)))
             continue
         projected.append(record)
+    return Projection(rows, problems, projected)
+
+
+async def project(
+    tx: Tx, records: list[WireRecord], *, head: DeviceHead, now: datetime, settings: Settings,
+    prepared: Projection | None = None,
+) -> list[Exception_]:  # fmt: skip
+    """Write the report rows of ``head``'s device's newly stored records; return the flags they
+    raise. ``prepared``: :func:`prepare` of exactly ``records``, when the caller made it."""
+    projection = prepared if prepared is not None else prepare(records, head.site_id)
+    rows, projected = projection.rows, projection.projected
+    problems = list(projection.problems)
     problems += await _late(tx, projected, head, now, settings)
     await _write(tx, rows)
-    problems += _over_short(rows, projected, site_id)
+    problems += _over_short(rows, projected, head.site_id)
     problems += await _overpaid(tx, rows)
     return problems
 
@@ -213,7 +238,7 @@ def _skew(
     previous = parse_instant(previous_created_at) if previous_created_at else None
     problems = []
     for record in run:
-        stamp = parse_instant(created_at_of(record) or "")
+        stamp = parse_instant(record.payload.get("created_at"))  # created_at_of, parsed once
         if stamp is None:
             continue
         if stamp > now + tolerance:
@@ -326,4 +351,12 @@ async def _receipts(tx: Tx, head: DeviceHead, run: list[WireRecord]) -> list[Exc
     return problems
 
 
-__all__ = ["check_sequence", "created_at_of", "flag", "project", "receipt_of"]
+__all__ = [
+    "Projection",
+    "check_sequence",
+    "created_at_of",
+    "flag",
+    "prepare",
+    "project",
+    "receipt_of",
+]
