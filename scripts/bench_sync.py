@@ -329,11 +329,13 @@ async def main() -> None:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg-dsn", default="")
+    parser.add_argument("--only", choices=("sqlite", "postgres"), default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         url = f"sqlite:///{Path(folder) / 'hq.sqlite3'}"
-        _report("sqlite", await bench(url, args.records, args.rounds))
-        dsn = args.pg_dsn or _start_postgres(stack)
+        if args.only != "postgres":
+            _report("sqlite", await bench(url, args.records, args.rounds))
+        dsn = "" if args.only == "sqlite" else args.pg_dsn or _start_postgres(stack)
         if dsn:
             _report("postgres", await bench(await _fresh(dsn), args.records, args.rounds))
 
