@@ -42,7 +42,13 @@ from feetui.services.payment_plan import check_tenders, late_fees_due, plan_paym
 from feetui.services.payments import KIND as PAYMENT_KIND
 from feetui.services.payments import _Context, _payload
 from feetui.services.results import TenderInput
-from feetui.services.shifts import CLOSE_KIND, SETTLEMENT_METHODS, _close_payload, _settlement_row
+from feetui.services.shifts import (
+    CLOSE_KIND,
+    SETTLEMENT_METHODS,
+    _close_payload,
+    _settlement_row,
+    method_totals_payload,
+)
 from feetui.services.shifts import KIND as SHIFT_OPEN_KIND
 
 OPENING_COUNTS = {"n100": 2, "n50": 2, "n20": 5, "n10": 10, "n5": 4, "c1": 20, "c05": 10}
@@ -240,6 +246,12 @@ class History:
         user = SimpleNamespace(id=cashier.id, name=cashier.name)
         payload = _close_payload(svc, self.ids.new_str(), row, user, counted, expected, note)  # type: ignore[arg-type]
         payload["counts"] = counts
+        # The shift's own totals per method, as get_method_totals sums its tender rows (the demo
+        # voids nothing, so they are the tenders' sums).
+        recorded: defaultdict[str, Money] = defaultdict(lambda: Money(0))
+        for tender in tenders:
+            recorded[tender["method"]] += Money(tender["amount_fen"])
+        payload["method_totals"] = method_totals_payload(recorded)
         payload["settlement_checks"] = [
             _settlement_row(svc, method, recorded, recorded)  # type: ignore[arg-type]
             for method in SETTLEMENT_METHODS

@@ -13,7 +13,8 @@ Rules:
   (:mod:`feetui.services.cash_movements`) or close it.
 * The close is a blind count: the screen shows expected cash only once the count is entered
   (:func:`preview_close`); a difference needs a note. Settlement slip figures of card, WeChat and
-  Alipay are recorded beside the shift's own totals at close.
+  Alipay are recorded beside the shift's own totals at close, and the close's journal record
+  carries those totals for every method (``method_totals``) for HQ to check against its copy.
 
 Handing the closed drawer to the next cashier is :mod:`feetui.services.handover`.
 """
@@ -413,6 +414,7 @@ async def close_shift(
         recorded = await get_method_totals(shift_id)
         payload = _close_payload(svc, close_id, shift, user, counted, expected, text)
         payload["counts"] = {code: pieces for code, pieces in counts.items() if pieces}
+        payload["method_totals"] = method_totals_payload(recorded)
         payload["settlement_checks"] = [
             _settlement_row(svc, method, recorded.get(method, Money(0)), slip)
             for method, slip in slips.items()
@@ -472,6 +474,13 @@ def _close_payload(
     }
 
 
+def method_totals_payload(recorded: Mapping[str, Money]) -> dict[str, int]:
+    """The close's ``method_totals``: fen per method the shift's tenders used, as the slip shows
+    them (:func:`~feetui.db.queries.reports.get_method_totals`: voids' reversals netted, refunds
+    apart, prepaid spent included), so HQ can check them against its copy of the journal."""
+    return {method: amount.fen for method, amount in recorded.items()}
+
+
 def _settlement_row(svc: Services, method: str, recorded: Money, slip: Money) -> dict:
     return {
         "id": svc.ids.new_str(),
@@ -524,6 +533,7 @@ __all__ = [
     "close_shift",
     "drawer_cash",
     "get_drawer_cash",
+    "method_totals_payload",
     "open_shift",
     "preview_close",
     "require_drawer_owner",

@@ -196,6 +196,14 @@ def test_settlement_slips_agree_with_each_shifts_tenders(small_demo: DemoSummary
     for payload in payloads:
         closed = ClosedShift.from_payload(payload)
         assert closed.over_short == closed.counted - closed.expected
+    with _open(small_demo) as c:
+        tendered = c.execute(
+            "SELECT shift_id, method, SUM(amount_fen) FROM tender GROUP BY shift_id, method"
+        ).fetchall()
+    for payload in payloads:  # each close carries its shift's totals per method, as close_shift
+        assert payload["method_totals"] == {
+            method: fen for shift_id, method, fen in tendered if shift_id == payload["shift_id"]
+        }
 
 
 def test_unit_balances_equal_the_posted_rows(small_demo: DemoSummary) -> None:

@@ -11,7 +11,7 @@ from feetui.db.models import JournalEntry, Outbox, SettlementCheck, ShiftClose
 from feetui.services.results import TenderInput
 from feetui.services.shifts import close_shift, get_drawer_cash, preview_close
 from tests.builders import Ledger, snapshot
-from tests.shift_builders import close, hand_checked_day, move
+from tests.shift_builders import close, hand_checked_day, move, parking, void
 
 
 async def test_zero_sale_shift_expects_its_float(ledger: Ledger) -> None:
@@ -150,6 +150,38 @@ async def test_close_writes_one_journal_entry_and_outbox_row_with_its_figures(
     assert payload["counts"] == {"n100": 5}
     assert payload["business_date"] == "2026-11-23"
     assert [c["method"] for c in payload["settlement_checks"]] == ["card"]
+
+
+async def test_close_carries_the_slips_total_per_method_net_of_voids_with_refunds_apart(
+    ledger: Ledger,
+) -> None:
+    import json
+
+    from feetui.services.reports import build_shift_report
+
+    await hand_checked_day(ledger)
+    # WeChat ¥60 for ¥50 of parking (¥10 kept as prepaid), then ¥10 of parking paid from it.
+    unit = await parking(ledger, 5_000)
+    await ledger.pay(unit, tenders=[TenderInput("wechat", Money(6_000))], overpay_to_prepaid=True)
+    await ledger.charge(unit, item="PK", amount_fen=1_000)
+    await ledger.pay(unit, tenders=[TenderInput("prepaid", Money(1_000))])
+    # A card payment voided in the shift: card still listed, its ¥20 netted out.
+    voided = await ledger.pay(
+        await parking(ledger, 2_000), tenders=[TenderInput("card", Money(2_000), reference="T2")]
+    )
+    await void(ledger, voided.payment_id)
+    closed = await close(ledger, {"n100": 5, "n50": 1, "n20": 1, "n5": 1}, note="")
+    payload = json.loads((await JournalEntry.get(record_id=closed.close_id)).payload_json)
+    # By hand: cash 150 + 60 + 120 + 80 − 80 (the void); the ¥20 cash refund is not a tender.
+    assert payload["method_totals"] == {
+        "cash": 33_000,
+        "card": 30_000,
+        "wechat": 10_000,
+        "prepaid": 1_000,
+    }
+    report = await build_shift_report(ledger.svc, shift_id=ledger.shift.shift_id)
+    slip = {m.method: m.amount.fen for m in report.takings.methods}
+    assert payload["method_totals"] == slip
 
 
 async def test_closing_twice_with_the_same_id_answers_the_first_close(ledger: Ledger) -> None:
