@@ -12,7 +12,8 @@ wrote before HQ took it over, :mod:`sync_server.services.adopt`), ``overpaid`` (
 allocations above what it asks: two counters paid one bill), ``clock_skew`` (stamped in the
 future, or before its predecessor), ``over_short`` (a shift closed with a difference),
 ``expected_cash_mismatch`` (a close whose expected cash is not what HQ's copy of the shift's records
-gives), and the receipt series' ``receipt_gap`` / ``receipt_repeat``.
+gives), ``method_total_mismatch`` (a close whose totals per tender method are not HQ's), and the
+receipt series' ``receipt_gap`` / ``receipt_repeat``.
 """
 
 from __future__ import annotations
@@ -225,9 +226,12 @@ async def check_sequence(
     now: datetime, settings: Settings,
 ) -> list[Exception_]:  # fmt: skip
     """Checks that need journal order: clock skew against the predecessor, receipt series, and
-    each close's expected cash against the shift's records (all held once the ack passes it)."""
+    each close's expected cash and totals per method against the shift's records (all held once
+    the ack passes it)."""
     problems = _skew(head, run, previous_created_at, now, settings)
-    return problems + await _receipts(tx, head, run) + await _drawers(tx, head, run)
+    drawers = await _drawers(tx, head, run)
+    methods = await _method_totals(tx, head, run, {d.record_id for d in drawers})
+    return problems + await _receipts(tx, head, run) + drawers + methods
 
 
 def _skew(
@@ -308,6 +312,71 @@ async def _drawer_at_hq(tx: Tx, head: DeviceHead, shift_id: str, day: Any) -> in
     )
     moved = sum(int(m["fen"]) * (1 if m["kind"] == "pay_in" else -1) for m in moves)
     return int(opening) + int(cash) + moved
+
+
+async def _method_totals(
+    tx: Tx, head: DeviceHead, run: list[WireRecord], cash_flagged: set[str | None]
+) -> list[Exception_]:
+    """``method_total_mismatch``: a close whose ``method_totals`` (the counter's slip: tenders
+    per method, voids netted, refunds apart, prepaid included) are not HQ's sums of the shift's
+    payment and void money lines. One exception per close, naming every method that differs
+    with both figures. Cash is named only when the close's expected cash agreed with HQ's
+    (``cash_flagged``: closes already flagged ``expected_cash_mismatch``), so one cash edit is one
+    exception. A close without ``method_totals`` (an older counter) or whose open HQ lacks is
+    not checked, as in :func:`_drawers`."""
+    problems = []
+    for record in run:
+        totals = record.payload.get("method_totals")
+        if record.kind != "shift_close" or not _are_totals(totals):
+            continue
+        shift_id = record.payload.get("shift_id") or record.payload.get("id")
+        if not isinstance(shift_id, str):
+            continue
+        held = await _methods_at_hq(tx, head, shift_id, record.payload.get("business_date"))
+        if held is None:
+            continue
+        differing = [
+            {"method": method, "counter_fen": totals.get(method, 0), "hq_fen": held.get(method, 0),
+             "difference_fen": totals.get(method, 0) - held.get(method, 0)}
+            for method in sorted(set(totals) | set(held))
+            if totals.get(method, 0) != held.get(method, 0)
+            and not (method == "cash" and record.record_id in cash_flagged)
+        ]  # fmt: skip
+        if differing:
+            problems.append(
+                flag("method_total_mismatch", record, head.site_id, shift_id=shift_id,
+                     methods=differing)
+            )  # fmt: skip
+    return problems
+
+
+def _are_totals(value: Any) -> bool:
+    return isinstance(value, dict) and all(_is_fen(fen) for fen in value.values())
+
+
+async def _methods_at_hq(
+    tx: Tx, head: DeviceHead, shift_id: str, day: Any
+) -> dict[str, int] | None:
+    """The shift's payment and void money lines summed per method (refunds left out, as the
+    counter's totals leave them); ``None`` when HQ lacks the shift's open."""
+    opened = await tx.fetchval(
+        "SELECT count(*) FROM journal WHERE record_id = ? AND device_id = ?"
+        " AND kind = 'shift_open'",
+        shift_id,
+        head.device_id,
+    )
+    if not opened or not isinstance(day, str):
+        return None
+    rows = await tx.fetch(
+        "SELECT method, coalesce(sum(amount_fen), 0) AS fen FROM money_lines"
+        " WHERE business_date = ? AND site_id = ? AND shift_id = ? AND device_id = ?"
+        " AND kind IN ('payment', 'void') GROUP BY method",
+        day,
+        head.site_id,
+        shift_id,
+        head.device_id,
+    )
+    return {row["method"]: int(row["fen"]) for row in rows}
 
 
 def receipt_of(record: WireRecord) -> tuple[str, int] | None:

@@ -23,6 +23,7 @@ KINDS = (
     "overpaid",
     "over_short",
     "expected_cash_mismatch",
+    "method_total_mismatch",
     "unprojected",
     "scanpay_unresolved",
 )

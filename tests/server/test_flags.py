@@ -3,6 +3,8 @@ R19)."""
 
 from __future__ import annotations
 
+import json
+
 from tests.server.helpers import Hq
 
 
@@ -123,3 +125,50 @@ async def test_a_close_whose_expected_cash_is_not_the_shifts_own_records_is_flag
     assert '"expected_fen":57000' in flagged["detail"]
     assert '"hq_expected_fen":58000' in flagged["detail"]
     assert '"difference_fen":-1000' in flagged["detail"]
+
+
+async def test_a_close_whose_totals_per_method_are_not_the_shifts_records_is_flagged(
+    hq: Hq,
+) -> None:
+    device = await hq.enroll()
+    records, closes = [], {}
+    # name: (counter's method_totals or None for an older counter, expected cash)
+    cases = {
+        "clean": ({"cash": 10_000, "card": 5_000, "wechat": 0, "prepaid": 1_000}, 58_000),
+        "card": ({"cash": 10_000, "card": 4_000, "prepaid": 1_000}, 58_000),
+        "older": (None, 58_000),
+        "cash": ({"cash": 9_000, "card": 5_000, "wechat": 0, "prepaid": 1_000}, 58_000),
+        "cash_and_drawer": ({"cash": 9_000, "card": 5_000, "prepaid": 1_000}, 57_000),
+    }
+    for name, (totals, expected) in cases.items():
+        shift_id = _open_shift(device, 50_000)
+        records += [device.made[-1], device.payment(10_000), device.payment(5_000, method="card")]
+        wechat = device.payment(3_000, method="wechat")
+        records += [
+            wechat,
+            device.void(wechat),
+            device.payment(1_000, method="prepaid"),
+            device.record("refund", shift_id=shift_id, unit_id="unit-1", amount_fen=2_000,
+                          method="cash"),
+        ]  # fmt: skip
+        extra = {} if totals is None else {"method_totals": totals}
+        close = device.record("shift_close", shift_id=shift_id, expected_fen=expected,
+                              counted_fen=expected, **extra)  # fmt: skip
+        records.append(close)
+        closes[close.record_id] = name
+    await hq.push(device, records)
+    flagged = await hq.exceptions("method_total_mismatch")
+    assert {closes[e["record_id"]] for e in flagged} == {"card", "cash"}
+    details = {closes[e["record_id"]]: json.loads(e["detail"])["methods"] for e in flagged}
+    assert details == {
+        "card": [
+            {"method": "card", "counter_fen": 4_000, "hq_fen": 5_000, "difference_fen": -1_000}
+        ],
+        "cash": [
+            {"method": "cash", "counter_fen": 9_000, "hq_fen": 10_000, "difference_fen": -1_000}
+        ],
+    }
+    assert all(e["device_id"] == device.device_id for e in flagged)
+    # The drawer's cash was flagged once, as expected cash: not again by method.
+    [drawer] = await hq.exceptions("expected_cash_mismatch")
+    assert closes[drawer["record_id"]] == "cash_and_drawer"

@@ -253,3 +253,49 @@ async def test_cash_written_down_in_the_posted_rows_only_is_flagged_at_the_shift
          {"kind": "shift_close", "shift_id": shift_id, "expected_fen": 51_000,
           "hq_expected_fen": 60_000, "difference_fen": -9_000}),
     ]  # fmt: skip
+
+
+async def test_a_card_taking_written_down_in_the_posted_rows_only_is_flagged_at_the_close(
+    site: Site,
+) -> None:
+    """The journal untouched: ¥100 taken by bank card becomes ¥10 in ``tender``, so the counter's
+    slip (and the close's ``method_totals``) say ¥10 of card. The drawer's cash is right, so only
+    HQ's sum of the shift's card money lines, from its copy of the journal, can tell."""
+    from feetui.core.money import Money
+    from feetui.services.payments import take_payment
+    from feetui.services.results import TenderInput
+
+    counter, community, svc = site.counter, site.community, site.counter.svc
+    shift_id = await counter.open_shift(community.cashier_id)
+    await _payments(site, 0, range(1))
+    card = await counter.run(
+        take_payment(
+            svc, payment_id=svc.ids.new_str(), unit_id=community.units[1],
+            cashier_id=community.cashier_id, charge_ids=[community.charges[community.units[1]][0]],
+            tenders=[TenderInput("card", Money(10_000), reference="T-0001")],
+        )
+    )  # fmt: skip
+    await counter.close()
+    with _editing(counter.path) as raw:
+        raw.execute(
+            "UPDATE tender SET amount_fen = 1000, tendered_fen = 1000 WHERE payment_id = ?",
+            (card.payment_id,),
+        )
+        raw.execute("UPDATE payment SET total_fen = 1000 WHERE id = ?", (card.payment_id,))
+    await counter.open()
+    assert await counter.run(verify_local_chain(counter.device_id)) is None  # blind to it
+    await counter.run(
+        close_shift(
+            svc, close_id=svc.ids.new_str(), shift_id=shift_id, closed_by=community.cashier_id,
+            counts={"n100": 6},
+        )
+    )  # fmt: skip
+    await counter.sync()
+    await site.login()
+    rows = (await site.report("/api/v1/reports/exceptions"))["rows"]
+    assert [(e["kind"], e["seq"], e["device_id"], e["device"], e["detail"]) for e in rows] == [
+        ("method_total_mismatch", 4, counter.device_id, "window-1",
+         {"kind": "shift_close", "shift_id": shift_id,
+          "methods": [{"method": "card", "counter_fen": 1_000, "hq_fen": 10_000,
+                       "difference_fen": -9_000}]}),
+    ]  # fmt: skip
