@@ -302,7 +302,9 @@ PATHS.update(
         ),
         f"{p.API_PREFIX}/reports/shifts": _report(
             "The shifts of a business date: cash expected, counted, over/short, pay-ins,"
-            " pay-outs and bank deposits with their slip numbers",
+            " pay-outs and bank deposits with their slip numbers, and the takings per tender"
+            " method, net of voids, in fixed columns (cash_fen, card_fen, wechat_fen,"
+            " alipay_fen, bank_fen, cheque_fen, prepaid_fen, other_fen) with refunds_fen",
             _query("date", DATE, required=True),
         ),
         f"{p.API_PREFIX}/reports/scanpay": _report(

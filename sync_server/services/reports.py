@@ -314,6 +314,12 @@ async def exceptions(
     return Report("exceptions", params, EXCEPTION_COLUMNS, out)
 
 
+SHIFT_METHODS = ("cash", "card", "wechat", "alipay", "bank", "cheque", PREPAID)
+"""The tender methods a counter takes (its ``TenderMethod.ALL``), each a column of its own in the
+shift report, in the counter's order."""
+OTHER_METHODS = "other_fen"
+"""The shift report's column for any method outside :data:`SHIFT_METHODS` (a newer counter's)."""
+SHIFT_METHOD_COLUMNS = (*(f"{method}_fen" for method in SHIFT_METHODS), OTHER_METHODS)
 SHIFT_COLUMNS = (
     "site",
     "device",
@@ -329,16 +335,23 @@ SHIFT_COLUMNS = (
     "pay_out_fen",
     "deposit_fen",
     "deposit_slips",
+    *SHIFT_METHOD_COLUMNS,
+    "refunds_fen",
 )
 
 
 async def shifts(db: Database, *, day: date, site_ids: list[str]) -> Report:
-    """The shifts of business date ``day``: who, when, the drawer's cash and its movements.
+    """The shifts of business date ``day``: who, when, the drawer's cash and its movements, and
+    what the shift took per tender method.
 
     ``expected_fen``, ``counted_fen`` and ``over_short_fen`` (counted − expected: 长款 +, 短款 −)
     are empty until HQ has the shift's close. Pay-ins, pay-outs and bank deposits (存行) are
     totalled per shift; ``deposit_slips`` lists each deposit's slip number and amount in yuan.
-    A shift whose open HQ has not seen yet is still listed from its close or its movements.
+    ``<method>_fen`` (one fixed column per method of :data:`SHIFT_METHODS`, ``other_fen`` for any
+    other) is the shift's payments less the voids posted in it, as the counter's slip totals its
+    tenders (a prepaid tender in ``prepaid_fen``, as the slip lists it); ``refunds_fen`` is what
+    its refunds paid out, negative as in the daily report. A shift whose open HQ has not seen yet
+    is still listed from its close, its movements or its money lines.
     """
     text, sites = day.isoformat(), _in(site_ids)
     async with db.transaction() as tx:
@@ -362,23 +375,48 @@ async def shifts(db: Database, *, day: date, site_ids: list[str]) -> Report:
             text,
             text,
         )
+        # A shift's records all carry its business date, so the day's lines are its lines.
+        taken = await tx.fetch(
+            "SELECT shift_id, site_id, device_id, business_date, method, kind,"
+            " CAST(sum(amount_fen) AS BIGINT) AS fen FROM money_lines WHERE business_date = ?"
+            f" AND site_id IN {sites} AND shift_id IS NOT NULL"
+            " GROUP BY shift_id, site_id, device_id, business_date, method, kind",
+            text,
+            *site_ids,
+        )
     table = {row["shift_id"]: _shift_row(row, codes, names) for row in found}
     for move in sorted(moves, key=lambda m: (m["created_at"], m["record_id"])):
         entry = table.get(move["shift_id"])
         if entry is None:
-            entry = table[move["shift_id"]] = _shift_row(
-                {**dict(move), "opened_at": None, "closed_at": None, "expected_fen": None,
-                 "counted_fen": None}, codes, names,
-            )  # fmt: skip
+            entry = table[move["shift_id"]] = _unseen_shift_row(move, codes, names)
         entry[f"{move['kind']}_fen"] += int(move["amount_fen"])
         if move["kind"] == "deposit":
             amount = Money(int(move["amount_fen"])).yuan_text()
             slips = [entry["deposit_slips"]] if entry["deposit_slips"] else []
             entry["deposit_slips"] = "; ".join([*slips, f"{move['slip_no']} {amount}"])
+    for line in taken:
+        entry = table.get(line["shift_id"])
+        if entry is None:
+            entry = table[line["shift_id"]] = _unseen_shift_row(line, codes, names)
+        entry[_taken_column(line["method"], line["kind"])] += int(line["fen"])
     rows = sorted(
         table.values(), key=lambda r: (r["site"], r["device"], r["opened_at"] or "", r["shift_id"])
     )
     return Report("shifts", {"date": text}, SHIFT_COLUMNS, rows)
+
+
+def _taken_column(method: str, kind: str) -> str:
+    """The shift report's column a money line adds to: its method's, or refunds."""
+    if kind == "refund":
+        return "refunds_fen"
+    return f"{method}_fen" if method in SHIFT_METHODS else OTHER_METHODS
+
+
+def _unseen_shift_row(row: Any, codes: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
+    """A shift known only from a record posted in it (its open not yet at HQ)."""
+    unseen = {"cashier": None, "opened_at": None, "closed_at": None, "expected_fen": None,
+              "counted_fen": None}  # fmt: skip
+    return _shift_row({**unseen, **dict(row)}, codes, names)
 
 
 def _shift_row(row: Any, codes: dict[str, str], names: dict[str, str]) -> dict[str, Any]:
@@ -399,6 +437,8 @@ def _shift_row(row: Any, codes: dict[str, str], names: dict[str, str]) -> dict[s
         "pay_out_fen": 0,
         "deposit_fen": 0,
         "deposit_slips": "",
+        **dict.fromkeys(SHIFT_METHOD_COLUMNS, 0),
+        "refunds_fen": 0,
     }
 
 
@@ -414,6 +454,7 @@ async def site_ids_for(db: Database, codes: list[str] | None) -> dict[str, str]:
 
 __all__ = [
     "RATE_GROUPINGS",
+    "SHIFT_METHODS",
     "Report",
     "arrears",
     "collection_rate",

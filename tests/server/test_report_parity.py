@@ -249,6 +249,52 @@ async def test_hq_daily_totals_per_method_are_the_counters_when_prepaid_is_spent
     )
     [deposits] = [g for g in report.takings.groups if g.key == PREPAID_KEY]
     assert int(credit) == deposits.total.fen > 0
+    # The shift's slip per method, prepaid spent included, is HQ's shift report; the close
+    # carries the same totals and HQ's check of them finds nothing wrong.
+    await _assert_shift_methods_are_the_slips(
+        site, {"cash": 50_500, "prepaid": 1_000, "card": 10_000}
+    )
+    await _close(site)
+    await site.counter.sync()
+    kinds = {e["kind"] for e in (await site.report("/api/v1/reports/exceptions"))["rows"]}
+    assert not kinds & {"method_total_mismatch", "expected_cash_mismatch"}, kinds
+    [close] = await site.counter.query("SELECT payload_json FROM journal_entry WHERE kind = ?",
+                                       "shift_close")  # fmt: skip
+    assert __import__("json").loads(close[0])["method_totals"] == {
+        "cash": 50_500, "prepaid": 1_000, "card": 10_000
+    }  # fmt: skip
+
+
+async def _assert_shift_methods_are_the_slips(site: Site, by_hand: dict[str, int]) -> None:
+    """HQ's shift report, method by method, is the counter's shift slip (and ``by_hand``)."""
+    from feetui.services.reports import build_shift_report
+    from sync_server.services.reports import SHIFT_METHODS
+
+    slip = await site.counter.run(
+        build_shift_report(site.counter.svc, shift_id=site.counter.shift_id)
+    )
+    counter = {m.method: m.amount.fen for m in slip.takings.methods}
+    [row] = (await site.report(f"/api/v1/reports/shifts?date={AS_OF}&site=S1"))["rows"]
+    hq = {m: row[f"{m}_fen"] for m in SHIFT_METHODS if row[f"{m}_fen"] or m in counter}
+    assert hq == counter == by_hand
+    assert row["other_fen"] == 0
+    assert -row["refunds_fen"] == slip.refunds.fen
+
+
+async def _close(site: Site) -> None:
+    """Close the counter's shift with exactly the expected cash counted."""
+    from feetui.services.shifts import close_shift, get_drawer_cash
+
+    svc, shift_id = site.counter.svc, site.counter.shift_id
+    drawer = await site.counter.run(get_drawer_cash(svc, shift_id=shift_id))
+    yuan, dimes = divmod(drawer.expected.fen, 100)
+    assert dimes % 10 == 0
+    await site.counter.run(
+        close_shift(
+            svc, close_id=svc.ids.new_str(), shift_id=shift_id, closed_by=site.cashier_id,
+            counts={"n1": yuan, "c01": dimes // 10}, expected_seen=drawer.expected,
+        )
+    )  # fmt: skip
 
 
 async def test_hq_shift_report_is_the_counters_with_cash_movements_and_deposits(

@@ -186,6 +186,57 @@ def test_every_report_column_has_a_title_in_both_languages() -> None:
     assert headers(reports.Report("r", {}, ("site",)), "xx") == ["小区"]
 
 
+def test_the_shift_reports_method_columns_are_the_counters_tender_methods() -> None:
+    from feetui.db.models.base import TenderMethod
+    from sync_server.services.reports import SHIFT_COLUMNS, SHIFT_METHODS
+
+    assert SHIFT_METHODS == TenderMethod.ALL
+    assert {f"{method}_fen" for method in SHIFT_METHODS} < set(SHIFT_COLUMNS)
+
+
+async def test_shift_report_totals_each_method_in_its_column_and_exports_them(hq: Hq) -> None:
+    from sync_server.services.reports import SHIFT_METHOD_COLUMNS
+
+    device = await hq.enroll()
+    device.shift_id = "shift-1"
+    records = [
+        device.record("shift_open", shift_id="shift-1", cashier_name="李收银"),
+        device.payment(12_345),
+        device.payment(5_000, method="card"),
+    ]
+    records += [
+        device.void(records[-1]),
+        device.payment(2_000, method="wechat"),
+        device.payment(700, method="unionpay"),  # a method this HQ has no column for
+        device.payment(300, method="prepaid"),
+        device.record("refund", shift_id="shift-1", unit_id="unit-1", amount_fen=1_000,
+                      method="cash"),
+    ]  # fmt: skip
+    device.shift_id = "shift-2"  # a shift whose open HQ has not seen yet
+    records.append(device.payment(800, method="alipay"))
+    await hq.push(device, records)
+    token = await hq.user_token("boss")
+    _, body = await _get(hq, token, "/api/v1/reports/shifts?date=2026-11-23")
+    columns = (*SHIFT_METHOD_COLUMNS, "refunds_fen")
+    taken = {row["shift_id"]: [row[c] for c in columns] for row in body["rows"]}  # type: ignore[index]
+    # cash card wechat alipay bank cheque prepaid other refunds
+    assert taken == {
+        "shift-1": [12_345, 0, 2_000, 0, 0, 0, 300, 700, -1_000],
+        "shift-2": [0, 0, 0, 800, 0, 0, 0, 0, 0],
+    }
+    rows_csv, rows_xlsx = await _exports(hq, token, "/api/v1/reports/shifts?date=2026-11-23")
+    at = body["columns"].index("cash_fen")  # type: ignore[index]
+    assert rows_csv[0][at : at + len(columns)] == [
+        "现金收款（元）", "银行卡收款（元）", "微信支付收款（元）", "支付宝收款（元）",
+        "银行转账收款（元）", "支票收款（元）", "预存抵扣（元）", "其他方式收款（元）",
+        "退款（元）",
+    ]  # fmt: skip
+    [first] = [r[at : at + len(columns)] for r in rows_csv if "shift-1" in r]
+    assert first == ["123.45", "0.00", "20.00", "0.00", "0.00", "0.00", "3.00", "7.00", "-10.00"]
+    [cells] = [r[at : at + len(columns)] for r in rows_xlsx if "shift-1" in r]
+    assert cells == [123.45, 0, 20, 0, 0, 0, 3, 7, -10]
+
+
 async def test_report_queries_are_validated(hq: Hq) -> None:
     token = await hq.user_token("boss")
     cases = [

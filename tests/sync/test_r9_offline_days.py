@@ -29,6 +29,7 @@ from feetui.i18n import _
 from feetui.services.reports import METHOD_LABELS, MOVEMENT_LABELS
 from feetui.services.results import TenderInput
 from feetui.sync.client import SyncError
+from sync_server.services.reports import SHIFT_METHODS
 from tests.builders import SUPERVISOR_CODE, SUPERVISOR_PIN
 from tests.sync.counters import Site
 from tests.sync.hq import LiveHq
@@ -207,6 +208,15 @@ async def _assert_hq_matches_slip(site: Site, day: date, shift_id: str, slip: Sh
     assert row["deposit_slips"] == "; ".join(
         f"{r.label.rsplit(' ', 1)[1]} {(-r.amount).yuan_text()}" for r in deposits
     )
+    # Per method, what the slip's takings list (a method paid and voided too, as ¥0.00).
+    slip_amounts = {r.label: r.amount.fen for r in slip.tender_totals}
+    taken = {
+        _method_label(method): row[f"{method}_fen"]
+        for method in SHIFT_METHODS
+        if row[f"{method}_fen"] or _method_label(method) in slip_amounts
+    }
+    assert taken == slip_amounts
+    assert (row["other_fen"], -row["refunds_fen"]) == (0, slip.refunds.fen)
     daily = await site.report(f"/api/v1/reports/daily?date={day}&site=S1")
     assert {r["device"] for r in daily["rows"]} == {slip.device_name}
     slip_tenders = {r.label: (r.amount.fen, r.count) for r in slip.tender_totals}
