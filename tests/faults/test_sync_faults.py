@@ -390,7 +390,8 @@ async def _check(store: HqStore, counters: list[Counter], report: str) -> None:
     assert {r["record_id"] for r in held} == union, report
     bad = await store.rows(
         "SELECT kind, device_id, seq, detail FROM exceptions WHERE kind IN ('chain_break',"
-        " 'seq_gap', 'receipt_gap', 'receipt_repeat', 'conflict', 'expected_cash_mismatch')"
+        " 'seq_gap', 'receipt_gap', 'receipt_repeat', 'conflict', 'expected_cash_mismatch',"
+        " 'method_total_mismatch')"
     )
     assert bad == [], report
     # Every counter also holds every other counter's money rows (two windows see each other).
