@@ -90,13 +90,28 @@ def _bodies(device_id: str, records: list[WireRecord]) -> list[bytes]:
 
 
 async def _drain(
-    session: aiohttp.ClientSession, base: str, device: tuple[str, str], bodies: list[bytes]
-) -> None:
+    session: aiohttp.ClientSession, base: str, device: tuple[str, str], bodies: list[bytes],
+    in_flight: int = 1,
+) -> None:  # fmt: skip
+    """Send a counter's batches in order, ``in_flight`` at a time (a counter sends one: more is an
+    experiment on whether the server could overlap one request's Python with another's
+    statements)."""
     headers = {"Authorization": f"Bearer {device[1]}", "Content-Type": "application/json"}
+    window = asyncio.Semaphore(in_flight)
+
+    async def send(body: bytes) -> None:
+        try:
+            async with session.post(f"{base}/api/v1/push", data=body, headers=headers) as answer:
+                assert answer.status == 200, await answer.text()
+                await answer.read()
+        finally:
+            window.release()
+
+    sent = []
     for body in bodies:
-        async with session.post(f"{base}/api/v1/push", data=body, headers=headers) as response:
-            assert response.status == 200, await response.text()
-            await response.read()
+        await window.acquire()
+        sent.append(asyncio.ensure_future(send(body)))
+    await asyncio.gather(*sent)
 
 
 async def _raw_table(db: Any, name: str, *, keyed: bool) -> Table:
@@ -268,7 +283,7 @@ async def _serve(url: str, port: int) -> asyncio.subprocess.Process:
     return process
 
 
-async def bench(url: str, n: int, rounds: int) -> dict[str, Any]:
+async def bench(url: str, n: int, rounds: int, in_flight: int = 1) -> dict[str, Any]:
     """Records/s for one counter, four counters and the raw inserts, on the database ``url``.
 
     Each round drains a new counter, then four new counters at once, then inserts the rows the
@@ -290,14 +305,17 @@ async def bench(url: str, n: int, rounds: int) -> dict[str, Any]:
             for index in range(0, 5 * rounds, 5):
                 one, others = devices[index], devices[index + 1 : index + 5]
                 began, cpu = time.perf_counter(), _cpu_seconds(process.pid)
-                await _drain(session, base, one, queued[index])
+                await _drain(session, base, one, queued[index], in_flight)
                 out["one"].append(n / (time.perf_counter() - began))
                 main, other = (b - a for a, b in zip(cpu, _cpu_seconds(process.pid), strict=True))
                 out["cpu_us"].append((main + other) / n * 1e6)
                 out["cpu_main_us"].append(main / n * 1e6)
                 began = time.perf_counter()
                 await asyncio.gather(
-                    *(_drain(session, base, d, queued[index + 1 + k]) for k, d in enumerate(others))
+                    *(
+                        _drain(session, base, d, queued[index + 1 + k], in_flight)
+                        for k, d in enumerate(others)
+                    )
                 )
                 out["four"].append(4 * n / (time.perf_counter() - began))
                 # The server is idle between requests: the raw insert has the database alone.
@@ -347,14 +365,18 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg-dsn", default="")
     parser.add_argument("--only", choices=("sqlite", "postgres"), default=None)
+    parser.add_argument(
+        "--in-flight", type=int, default=1, help="requests a counter has in flight (a counter: 1)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         url = f"sqlite:///{Path(folder) / 'hq.sqlite3'}"
         if args.only != "postgres":
-            _report("sqlite", await bench(url, args.records, args.rounds))
+            _report("sqlite", await bench(url, args.records, args.rounds, args.in_flight))
         dsn = "" if args.only == "sqlite" else args.pg_dsn or _start_postgres(stack)
         if dsn:
-            _report("postgres", await bench(await _fresh(dsn), args.records, args.rounds))
+            pg_url = await _fresh(dsn)
+            _report("postgres", await bench(pg_url, args.records, args.rounds, args.in_flight))
 
 
 def _start_postgres(stack: ExitStack) -> str:
