@@ -119,6 +119,17 @@ def N_(message: str) -> str:
     return message
 
 
+def translate_argparse() -> None:
+    """Word argparse's own messages (usage, errors, the ``-h`` help) through our catalogs.
+
+    Call it before building a parser: group titles and the ``-h`` help are read when a parser is
+    made. Later messages follow the current language (see :mod:`feetui.core.command_line`).
+    """
+    from feetui.core.command_line import route_argparse
+
+    route_argparse(_, ngettext)
+
+
 def tr_error(error: object) -> str:
     """Translate a :class:`feetui.core.errors.FeeError` (message id + params) for people."""
     message = getattr(error, "message", str(error))
@@ -177,4 +188,5 @@ __all__ = [
     "ngettext",
     "set_language",
     "tr_error",
+    "translate_argparse",
 ]

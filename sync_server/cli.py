@@ -9,13 +9,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import ssl
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+from feetui.core.command_line import option_in_argv
 from sync_server import __version__
-from sync_server.i18n import _, set_language
+from sync_server.i18n import DEFAULT_LANGUAGE, N_, SUPPORTED, _, set_language, translate_argparse
 from sync_server.settings import Settings, load_settings
 
 Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
@@ -26,76 +28,85 @@ RULE_FLAGS = (
     "--late-fee-cap-percent",
 )
 """A fee item's bill cycle and late-fee rule, as ``fee-items set`` takes them."""
+LANG_HELP = N_("language of the messages (SYNC_SERVER_LANGUAGE, zh_CN by default)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every sub-command."""
-    parser = argparse.ArgumentParser(prog="sync-server", description="feetui headquarters server")
-    parser.add_argument("--version", action="version", version=f"sync-server {__version__}")
+    parser = argparse.ArgumentParser(
+        prog="sync-server", description=_("feetui headquarters server")
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sync-server {__version__}",
+        help=_("show the version and exit"),
+    )
+    parser.add_argument("--lang", choices=SUPPORTED, default=None, help=_(LANG_HELP))
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = _command(sub, "serve", "run the HTTP server", _serve)
-    serve.add_argument("--host", default=None, help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="TCP port (8470)")
-    serve.add_argument("--tls-cert", default=None, help="PEM certificate for HTTPS")
-    serve.add_argument("--tls-key", default=None, help="PEM private key for HTTPS")
-    _command(sub, "migrate", "create or upgrade the database schema", _migrate)
-    _command(sub, "bump-epoch", "after a restore: make every counter re-snapshot", _bump_epoch)
-    sites = _command(sub, "sites", "manage sites", None)
+    serve = _command(sub, "serve", _("run the HTTP server"), _serve)
+    serve.add_argument("--host", default=None, help=_("address to listen on (127.0.0.1)"))
+    serve.add_argument("--port", type=int, default=None, help=_("TCP port (8470)"))
+    serve.add_argument("--tls-cert", default=None, help=_("PEM certificate for HTTPS"))
+    serve.add_argument("--tls-key", default=None, help=_("PEM private key for HTTPS"))
+    _command(sub, "migrate", _("create or upgrade the database schema"), _migrate)
+    _command(sub, "bump-epoch", _("after a restore: make every counter re-snapshot"), _bump_epoch)
+    sites = _command(sub, "sites", _("manage sites"), None)
     site_sub = sites.add_subparsers(dest="action", required=True)
-    add_site = _command(site_sub, "add", "add a site", _sites_add)
-    add_site.add_argument("code", help="short site code, e.g. LJY")
-    add_site.add_argument("name", help="site name, e.g. 绿景苑")
-    enroll = _command(sub, "enroll", "print a one-time enrolment code for a counter", _enroll)
-    enroll.add_argument("--site", required=True, help="site code")
-    enroll.add_argument("--name", required=True, help="counter name, e.g. window-1")
-    revoke = _command(sub, "revoke", "revoke a device's token", _revoke)
-    revoke.add_argument("device", help="device id")
-    users = _command(sub, "users", "manage users", None)
+    add_site = _command(site_sub, "add", _("add a site"), _sites_add)
+    add_site.add_argument("code", help=_("short site code, e.g. LJY"))
+    add_site.add_argument("name", help=_("site name, e.g. 绿景苑"))
+    enroll = _command(sub, "enroll", _("print a one-time enrolment code for a counter"), _enroll)
+    enroll.add_argument("--site", required=True, help=_("site code"))
+    enroll.add_argument("--name", required=True, help=_("counter name, e.g. window-1"))
+    revoke = _command(sub, "revoke", _("revoke a device's token"), _revoke)
+    revoke.add_argument("device", help=_("device id"))
+    users = _command(sub, "users", _("manage users"), None)
     user_sub = users.add_subparsers(dest="action", required=True)
-    add_user = _command(user_sub, "add", "add a user", _users_add)
-    add_user.add_argument("code", help="sign-in code")
+    add_user = _command(user_sub, "add", _("add a user"), _users_add)
+    add_user.add_argument("code", help=_("sign-in code"))
     add_user.add_argument("--name", required=True)
     add_user.add_argument(
         "--role", required=True, choices=("admin", "site_manager", "supervisor", "cashier")
     )
-    add_user.add_argument("--site", action="append", default=[], help="site code (repeatable)")
+    add_user.add_argument("--site", action="append", default=[], help=_("site code (repeatable)"))
     add_user.add_argument(
-        "--password-stdin", action="store_true", help="read the password from stdin"
+        "--password-stdin", action="store_true", help=_("read the password from stdin")
     )
-    add_user.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
-    disable = _command(user_sub, "disable", "disable a user", _users_disable)
+    add_user.add_argument("--pin-stdin", action="store_true", help=_("read the PIN from stdin"))
+    disable = _command(user_sub, "disable", _("disable a user"), _users_disable)
     disable.add_argument("code")
-    items = _command(sub, "fee-items", "manage fee items", None)
+    items = _command(sub, "fee-items", _("manage fee items"), None)
     item_sub = items.add_subparsers(dest="action", required=True)
-    add_item = _command(item_sub, "add", "add a fee item to a site", _fee_items_add)
+    add_item = _command(item_sub, "add", _("add a fee item to a site"), _fee_items_add)
     add_item.add_argument("--site", required=True)
     add_item.add_argument("--code", required=True)
     add_item.add_argument("--name", required=True)
     add_item.add_argument("--kind", required=True, choices=("area", "fixed", "metered", "one_off"))
     add_item.add_argument(
         "--rate-fen", type=_figure("--rate-fen"), required=True,
-        help="fen per m²/month, month or unit",
+        help=_("fen per m²/month, month or unit"),
     )  # fmt: skip
     add_item.add_argument("--due-day", type=_figure("--due-day"), default=28)
     add_item.add_argument("--scope", choices=("unit", "vehicle"), default="unit")
     add_item.add_argument(
         "--months-per-bill", type=_figure("--months-per-bill"), default=1,
-        help=("bill every N months, N months' worth each time (1 to 12; 3 = quarterly)"),
+        help=(_("bill every N months, N months' worth each time (1 to 12; 3 = quarterly)")),
     )  # fmt: skip
     add_item.add_argument(
         "--late-fee-daily-ppm", type=_figure("--late-fee-daily-ppm"), default=0,
-        help=("late fee per day in parts per million of what is overdue (0.5‰ = 500; 0: none)"),
+        help=(_("late fee per day in parts per million of what is overdue (0.5‰ = 500; 0: none)")),
     )  # fmt: skip
     add_item.add_argument(
         "--late-fee-grace-days", type=_figure("--late-fee-grace-days"), default=0,
-        help=("days after the due date before the late fee starts"),
+        help=(_("days after the due date before the late fee starts")),
     )  # fmt: skip
     add_item.add_argument(
         "--late-fee-cap-percent", type=_figure("--late-fee-cap-percent"), default=0,
-        help=("the late fee is at most this percentage of the charge (0 to 100)"),
+        help=(_("the late fee is at most this percentage of the charge (0 to 100)")),
     )  # fmt: skip
     set_item = _command(
-        item_sub, "set", "change a fee item's rate, due day, cycle or late fee", _fee_items_set
+        item_sub, "set", _("change a fee item's rate, due day, cycle or late fee"), _fee_items_set
     )
     set_item.add_argument("--site", required=True)
     set_item.add_argument("--code", required=True)
@@ -103,17 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
     set_item.add_argument("--scope", choices=("unit", "vehicle"), default=None)
     for flag in ("--rate-fen", "--due-day", *RULE_FLAGS):
         set_item.add_argument(flag, type=_figure(flag), default=None)
-    bill = _command(sub, "bill", "bill a month from the fee items (once per period)", _bill)
-    bill.add_argument("--period", required=True, help="YYYY-MM")
-    units = _command(sub, "import-units", "import units, owners and plates (CSV/XLSX)", _import)
-    units.add_argument("file", help="columns: site, unit, area, owner, phone, plates")
+    bill = _command(sub, "bill", _("bill a month from the fee items (once per period)"), _bill)
+    bill.add_argument("--period", required=True, help=_("YYYY-MM"))
+    units = _command(sub, "import-units", _("import units, owners and plates (CSV/XLSX)"), _import)
+    units.add_argument("file", help=_("columns: site, unit, area, owner, phone, plates"))
     adopt = _command(
-        sub, "adopt-counter", "take a standalone counter's site and data into HQ, ids kept", _adopt
+        sub,
+        "adopt-counter",
+        _("take a standalone counter's site and data into HQ, ids kept"),
+        _adopt,
     )
-    adopt.add_argument("counter_db", metavar="COUNTER_DB", help="the counter's SQLite file")
-    adopt.add_argument("--site-code", default=None, help="the site's code at HQ (the counter's)")
+    adopt.add_argument("counter_db", metavar="COUNTER_DB", help=_("the counter's SQLite file"))
+    adopt.add_argument("--site-code", default=None, help=_("the site's code at HQ (the counter's)"))
     adopt.add_argument(
-        "--without-users", action="store_true", help="leave the counter's cashiers out"
+        "--without-users", action="store_true", help=_("leave the counter's cashiers out")
     )
     from sync_server import scanpay_cli
 
@@ -132,23 +146,32 @@ def _figure(option: str) -> Callable[[str], int]:
         try:
             return parse_figure(text, option=option)
         except FeeError as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
+            raise argparse.ArgumentTypeError(_(error.message).format(**error.params)) from None
 
     return read
 
 
 def _command(sub: Any, name: str, help_text: str, func: Command | None) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.add_argument("--db", default=argparse.SUPPRESS, help="database URL (SYNC_SERVER_DB)")
+    parser.add_argument("--db", default=argparse.SUPPRESS, help=_("database URL (SYNC_SERVER_DB)"))
+    parser.add_argument("--lang", choices=SUPPORTED, default=argparse.SUPPRESS, help=_(LANG_HELP))
     if func is not None:
         parser.set_defaults(func=func)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``sync-server`` script; returns the exit code."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    """Entry point of the ``sync-server`` script; returns the exit code.
+
+    The language (``--lang``, else ``SYNC_SERVER_LANGUAGE``, else zh_CN) is set before the parser
+    is built, so its help and argparse's own messages are in it.
+    """
+    words = list(sys.argv[1:] if argv is None else argv)
+    set_language(language_before_parsing(words))
+    translate_argparse()
+    args = build_parser().parse_args(words)
     overrides = {
+        "language": getattr(args, "lang", None),
         "db": getattr(args, "db", None),
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
@@ -160,6 +183,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.func is _serve:
         return _run_server(settings)
     return asyncio.run(_with_errors(args, settings))
+
+
+def language_before_parsing(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """The language to build the parser in: ``--lang`` in ``argv`` (``--lang X`` or
+    ``--lang=X``), else the ``language`` setting's variable, else zh_CN; unknown ones are passed
+    over."""
+    named = option_in_argv(argv, "--lang")
+    if named in SUPPORTED:
+        return str(named)
+    env = os.environ if environ is None else environ
+    configured = env.get("SYNC_SERVER_LANGUAGE", DEFAULT_LANGUAGE)
+    return configured if configured in SUPPORTED else DEFAULT_LANGUAGE
 
 
 async def _with_errors(args: argparse.Namespace, settings: Settings) -> int:
@@ -443,4 +478,4 @@ async def _adopt(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "language_before_parsing", "main"]

@@ -54,6 +54,22 @@ def _(message: str) -> str:
     return _load(_state["lang"]).gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate with the plural form the current language uses for ``n``."""
+    return _load(_state["lang"]).ngettext(singular, plural, n)
+
+
+def translate_argparse() -> None:
+    """Word argparse's own messages (usage, errors, the ``-h`` help) through feetui's catalogs.
+
+    Call it before building the parser; the same routing as the counter's
+    (:mod:`feetui.core.command_line`), with the server's language.
+    """
+    from feetui.core.command_line import route_argparse
+
+    route_argparse(_, ngettext)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for translation where it is defined; translate it where it is shown."""
     return message
@@ -64,4 +80,13 @@ def translate(message: str, lang: str) -> str:
     return _load(lang if lang in SUPPORTED else DEFAULT_LANGUAGE).gettext(message)
 
 
-__all__ = ["DEFAULT_LANGUAGE", "N_", "SUPPORTED", "_", "set_language", "translate"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "N_",
+    "SUPPORTED",
+    "_",
+    "ngettext",
+    "set_language",
+    "translate",
+    "translate_argparse",
+]

@@ -8,6 +8,7 @@ PostgreSQL comes from ``FEETUI_TEST_PG_DSN`` or a private cluster started once p
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ import pytest
 from feetui import i18n
 from feetui.clock import FixedClock, IdSource
 from feetui.config import Settings
+from sync_server import i18n as server_i18n
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +33,12 @@ def _keep_developer_config_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("SYNC_SERVER_LANGUAGE", raising=False)
     i18n.set_language("zh_CN")
+    server_i18n.set_language("zh_CN")
+    # A command line routes argparse's messages to our catalogs; each test gets argparse back.
+    monkeypatch.setattr(argparse, "_", argparse._)
+    monkeypatch.setattr(argparse, "ngettext", argparse.ngettext)
 
 
 @pytest.fixture

@@ -25,22 +25,25 @@ FORMATS = ("text", "csv", "xlsx")
 def register_report(reports: Any) -> None:
     """Add ``arrears`` to the ``report`` command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = reports.add_parser(
         "arrears",
-        help="units in arrears, age-bucket totals and the collection rate",
-        description="Units that owe overdue charges as of a date, aged (≤30, 31–90, 91–180, "
-        ">180 days), with their last follow-up and promise; totals per age bucket; and the "
-        "collection rate of the last 12 months.",
+        help=_("units in arrears, age-bucket totals and the collection rate"),
+        description=_(
+            "Units that owe overdue charges as of a date, aged (≤30, 31–90, 91–180, "
+            ">180 days), with their last follow-up and promise; totals per age bucket; and the "
+            "collection rate of the last 12 months."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("--as-of", type=_date, help="report date YYYY-MM-DD (default today)")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
-    parser.add_argument("--out", help="file to write (required for xlsx; stdout otherwise)")
-    parser.add_argument("--building", help="only this building")
-    parser.add_argument("--fee-item", help="only this fee item code")
-    parser.add_argument("--bucket", choices=("d30", "d90", "d180", "over180"), help="age bucket")
-    parser.add_argument("--reason", help="reason code of the last follow-up ('none': never)")
+    parser.add_argument("--as-of", type=_date, help=_("report date YYYY-MM-DD (default today)"))
+    parser.add_argument("--format", choices=FORMATS, default="text", help=_("output format"))
+    parser.add_argument("--out", help=_("file to write (required for xlsx; stdout otherwise)"))
+    parser.add_argument("--building", help=_("only this building"))
+    parser.add_argument("--fee-item", help=_("only this fee item code"))
+    parser.add_argument("--bucket", choices=("d30", "d90", "d180", "over180"), help=_("age bucket"))
+    parser.add_argument("--reason", help=_("reason code of the last follow-up ('none': never)"))
     parser.add_argument("--sort", choices=("amount", "age"), default="amount")
     parser.set_defaults(func=run)
 

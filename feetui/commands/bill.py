@@ -13,15 +13,18 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``bill`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "bill",
-        help="bill a month's charges from the fee items (standalone counter, once per period)",
-        description="Write the month's charges of every active unit from the by-area and fixed "
-        "fee items, once per period. Metered and one-off fees are charged at the counter.",
+        help=_("bill a month's charges from the fee items (standalone counter, once per period)"),
+        description=_(
+            "Write the month's charges of every active unit from the by-area and fixed "
+            "fee items, once per period. Metered and one-off fees are charged at the counter."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("--period", required=True, help="the month to bill, YYYY-MM")
+    parser.add_argument("--period", required=True, help=_("the month to bill, YYYY-MM"))
     parser.set_defaults(func=run)
 
 

@@ -14,28 +14,39 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``db`` sub-command and its ``backup`` and ``restore`` actions."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
-        "db", help="back up or restore the counter database", description=__doc__
+        "db",
+        help=_("back up or restore the counter database"),
+        description=_(
+            "A backup is safe while the counter app is running (SQLite's online backup API); a "
+            "restore refuses while any feetui has the database open, and keeps the database it "
+            "replaces beside it."
+        ),
     )
     actions = parser.add_subparsers(dest="db_action", required=True)
     backup = actions.add_parser(
         "backup",
-        help="copy the database to a file (safe while the app runs)",
-        description="Copy the counter database to FILE with SQLite's online backup API, check "
-        "the copy and flush it to disk. Safe while the counter app is running.",
+        help=_("copy the database to a file (safe while the app runs)"),
+        description=_(
+            "Copy the counter database to FILE with SQLite's online backup API, check "
+            "the copy and flush it to disk. Safe while the counter app is running."
+        ),
     )
     add_global_options(backup)
-    backup.add_argument("--out", required=True, help="backup file to write (must not exist)")
+    backup.add_argument("--out", required=True, help=_("backup file to write (must not exist)"))
     backup.set_defaults(func=run_backup)
     restore = actions.add_parser(
         "restore",
-        help="replace the database with a backup (the app must be closed)",
-        description="Replace the counter database with FILE. Refused while a feetui has the "
-        "database open; the replaced database is kept as <db>.before-restore-<time>.",
+        help=_("replace the database with a backup (the app must be closed)"),
+        description=_(
+            "Replace the counter database with FILE. Refused while a feetui has the "
+            "database open; the replaced database is kept as <db>.before-restore-<time>."
+        ),
     )
     add_global_options(restore)
-    restore.add_argument("file", help="a backup written by 'feetui db backup'")
+    restore.add_argument("file", help=_("a backup written by 'feetui db backup'"))
     restore.set_defaults(func=run_restore)
 
 

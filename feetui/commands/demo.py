@@ -22,25 +22,29 @@ BAR_WIDTH = 30
 def register(subparsers: Any) -> None:
     """Add the ``demo-data`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "demo-data",
-        help="build a demo community in a new database",
-        description="Build a seeded demo community (units, owners, cars, fee items, two years of "
-        "bills and payments) in a new counter database, and print the demo users' codes and PINs.",
+        help=_("build a demo community in a new database"),
+        description=_(
+            "Build a seeded demo community (units, owners, cars, fee items, two years of "
+            "bills and payments) in a new counter database, and print the demo users' codes "
+            "and PINs."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("--units", type=int, default=1860, help="units to build (default 1860)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--months", type=int, default=24, help="months of history (default 24)")
+    parser.add_argument("--units", type=int, default=1860, help=_("units to build (default 1860)"))
+    parser.add_argument("--seed", type=int, default=1, help=_("random seed (default 1)"))
+    parser.add_argument("--months", type=int, default=24, help=_("months of history (default 24)"))
     parser.add_argument(
         "--as-of",
         dest="as_of",
         type=date.fromisoformat,
-        help="the demo's today (YYYY-MM-DD, default today); same seed and day, same data",
+        help=_("the demo's today (YYYY-MM-DD, default today); same seed and day, same data"),
     )
     parser.add_argument(
-        "--export-units", dest="export_units", metavar="FILE", help="write the units as CSV"
+        "--export-units", dest="export_units", metavar="FILE", help=_("write the units as CSV")
     )
     parser.set_defaults(func=run)
 

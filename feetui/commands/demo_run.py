@@ -120,26 +120,34 @@ class DemoFolder:
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     """The orchestrator's own options; everything else goes to ``feetui run``."""
+    from feetui.i18n import _
+
     parser = argparse.ArgumentParser(
         prog="scripts/run.sh",
-        description="Build the demo community (once), start a local sync server and open the "
-        "counter app on it. Other options are passed to `feetui run`.",
+        description=_(
+            "Build the demo community (once), start a local sync server and open the "
+            "counter app on it. Other options are passed to `feetui run`."
+        ),
     )
-    parser.add_argument("--dir", default=".feetui/demo", help="demo folder (.feetui/demo)")
-    parser.add_argument("--units", type=int, default=None, help="units of a new demo (1860)")
-    parser.add_argument("--lang", choices=("zh_CN", "en_US"), default=None, help="language")
+    parser.add_argument("--dir", default=".feetui/demo", help=_("demo folder (.feetui/demo)"))
+    parser.add_argument("--units", type=int, default=None, help=_("units of a new demo (1860)"))
+    parser.add_argument("--lang", choices=("zh_CN", "en_US"), default=None, help=_("language"))
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--no-app", action="store_true", help="one sync round instead of the app")
-    mode.add_argument("--serve", action="store_true", help="run the server until Ctrl+C")
+    mode.add_argument("--no-app", action="store_true", help=_("one sync round instead of the app"))
+    mode.add_argument("--serve", action="store_true", help=_("run the server until Ctrl+C"))
     return parser.parse_known_args(list(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the demo; returns the exit code (the app's, or 1 with the reason on stderr)."""
+    from feetui.cli import language_before_parsing
     from feetui.config import load_settings
-    from feetui.i18n import _, set_language
+    from feetui.i18n import _, set_language, translate_argparse
 
-    args, app_args = parse_args(sys.argv[1:] if argv is None else argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    set_language(language_before_parsing(words))  # its help and errors in the user's language
+    translate_argparse()
+    args, app_args = parse_args(words)
     lang = args.lang or load_settings(overrides={}).lang
     set_language(lang)
     folder = DemoFolder(Path(args.dir).resolve())

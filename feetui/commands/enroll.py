@@ -16,16 +16,21 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``enroll`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "enroll",
-        help="enrol this counter with headquarters using a one-time code",
-        description="Spend a one-time enrolment code (from `sync-server enroll`) to get this "
-        "counter's device token; the counter keeps its own id and records.",
+        help=_("enrol this counter with headquarters using a one-time code"),
+        description=_(
+            "Spend a one-time enrolment code (from `sync-server enroll`) to get this "
+            "counter's device token; the counter keeps its own id and records."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("--code", required=True, help="the one-time enrolment code")
-    parser.add_argument("--name", default=None, help="this counter's name (default: device_name)")
+    parser.add_argument("--code", required=True, help=_("the one-time enrolment code"))
+    parser.add_argument(
+        "--name", default=None, help=_("this counter's name (default: device_name)")
+    )
     parser.set_defaults(func=run)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from feetui.core.errors import N_
+
 FIGURE_OPTIONS = {
     "rate_fen": "--rate-fen",
     "due_day": "--due-day",
@@ -23,13 +25,16 @@ FIGURE_OPTIONS = {
 }
 """Each whole-number field and the option that sets it (as ``sync-server fee-items`` names it)."""
 HELP = {
-    "rate_fen": "fen per m²/month (area), per month (fixed), per unit (metered) or the price",
-    "due_day": "day of the billing month a charge falls due, 1 to 31 (28)",
-    "months_per_bill": "bill every N months, N months' worth each time (1 to 12; 3 = quarterly)",
-    "late_fee_daily_ppm": "late fee per day in parts per million of what is overdue "
-    "(0.5‰ = 500; 0: none)",
-    "late_fee_grace_days": "days after the due date before the late fee starts",
-    "late_fee_cap_percent": "the late fee is at most this percentage of the charge (0 to 100)",
+    "rate_fen": N_("fen per m²/month (area), per month (fixed), per unit (metered) or the price"),
+    "due_day": N_("day of the billing month a charge falls due, 1 to 31 (28)"),
+    "months_per_bill": N_(
+        "bill every N months, N months' worth each time (1 to 12; 3 = quarterly)"
+    ),
+    "late_fee_daily_ppm": N_(
+        "late fee per day in parts per million of what is overdue (0.5‰ = 500; 0: none)"
+    ),
+    "late_fee_grace_days": N_("days after the due date before the late fee starts"),
+    "late_fee_cap_percent": N_("the late fee is at most this percentage of the charge (0 to 100)"),
 }
 DEFAULTS = {
     "due_day": "28",
@@ -43,31 +48,33 @@ DEFAULTS = {
 def register(subparsers: Any) -> None:
     """Add the ``fee-items`` sub-command with ``add``, ``set`` and ``list``."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
-        "fee-items", help="fee items of a standalone counter's site (HQ's on an enrolled counter)"
+        "fee-items",
+        help=_("fee items of a standalone counter's site (HQ's on an enrolled counter)"),
     )
     actions = parser.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="add a fee item to the counter's site")
+    add = actions.add_parser("add", help=_("add a fee item to the counter's site"))
     add_global_options(add)
-    add.add_argument("--code", required=True, help="short code, e.g. PF")
-    add.add_argument("--name", required=True, help="name, e.g. 物业费")
-    add.add_argument("--kind", required=True, help="area, fixed, metered or one_off")
-    add.add_argument("--scope", default="unit", help="fixed fees: unit or vehicle (unit)")
+    add.add_argument("--code", required=True, help=_("short code, e.g. PF"))
+    add.add_argument("--name", required=True, help=_("name, e.g. 物业费"))
+    add.add_argument("--kind", required=True, help=_("area, fixed, metered or one_off"))
+    add.add_argument("--scope", default="unit", help=_("fixed fees: unit or vehicle (unit)"))
     for key, flag in FIGURE_OPTIONS.items():
-        add.add_argument(flag, dest=key, default=DEFAULTS.get(key), help=HELP[key],
+        add.add_argument(flag, dest=key, default=DEFAULTS.get(key), help=_(HELP[key]),
                          required=key not in DEFAULTS)  # fmt: skip
     add.set_defaults(func=run_add)
-    change = actions.add_parser("set", help="change a fee item's name, rate, due day, cycle or "
-                                "late fee (bills already made keep their amounts)")  # fmt: skip
+    change = actions.add_parser("set", help=_("change a fee item's name, rate, due day, cycle or "
+                                "late fee (bills already made keep their amounts)"))  # fmt: skip
     add_global_options(change)
-    change.add_argument("--code", required=True, help="the fee item to change")
+    change.add_argument("--code", required=True, help=_("the fee item to change"))
     change.add_argument("--name", default=None)
-    change.add_argument("--scope", default=None, help="unit or vehicle")
+    change.add_argument("--scope", default=None, help=_("unit or vehicle"))
     for key, flag in FIGURE_OPTIONS.items():
-        change.add_argument(flag, dest=key, default=None, help=HELP[key])
+        change.add_argument(flag, dest=key, default=None, help=_(HELP[key]))
     change.set_defaults(func=run_set)
-    show = actions.add_parser("list", help="list the fee items")
+    show = actions.add_parser("list", help=_("list the fee items"))
     add_global_options(show)
     show.set_defaults(func=run_list)
 

@@ -16,17 +16,22 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``import-units`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "import-units",
-        help="import units, owners, areas, phones and plates from a CSV or XLSX file "
-        "(standalone counter)",
-        description="Check every row of the file, then import it whole or not at all. Columns: "
-        "site/小区, unit/房号, area/面积, owner/业主 and optional phone/电话, plates/车牌. Units "
-        "are matched by room code, so importing a file again updates them.",
+        help=_(
+            "import units, owners, areas, phones and plates from a CSV or XLSX file "
+            "(standalone counter)"
+        ),
+        description=_(
+            "Check every row of the file, then import it whole or not at all. Columns: "
+            "site/小区, unit/房号, area/面积, owner/业主 and optional phone/电话, "
+            "plates/车牌. Units are matched by room code, so importing a file again updates them."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file")
+    parser.add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
     parser.set_defaults(func=run)
 
 

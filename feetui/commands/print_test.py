@@ -10,19 +10,22 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``print-test`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "print-test",
-        help="print a test page on the receipt printer",
-        description="Print a width ruler, Chinese and Latin text and a QR code, and kick the "
-        "cash drawer, on the configured printer (or the one given with --printer).",
+        help=_("print a test page on the receipt printer"),
+        description=_(
+            "Print a width ruler, Chinese and Latin text and a QR code, and kick the "
+            "cash drawer, on the configured printer (or the one given with --printer)."
+        ),
     )
     add_global_options(parser)
     parser.add_argument(
-        "--columns", type=int, choices=(32, 42, 48), help="characters per line of the printer"
+        "--columns", type=int, choices=(32, 42, 48), help=_("characters per line of the printer")
     )
     parser.add_argument(
-        "--timeout", type=float, default=2.0, help="seconds to wait for the printer (default 2)"
+        "--timeout", type=float, default=2.0, help=_("seconds to wait for the printer (default 2)")
     )
     parser.set_defaults(func=run)
 

@@ -29,23 +29,26 @@ TEXT_COLUMNS = 48
 def register_report(reports: Any) -> None:
     """Add ``reminders`` to the ``report`` command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = reports.add_parser(
         "reminders",
-        help="reminder notices (催缴通知单) as a PDF for a sheet printer, or as text",
-        description="One reminder notice per unit in arrears, itemising what it owes as of a "
-        "date in the company's wording (reminder_wording in the config): an A4 PDF with one "
-        "sheet per unit, or the receipt printer's notices as text.",
+        help=_("reminder notices (催缴通知单) as a PDF for a sheet printer, or as text"),
+        description=_(
+            "One reminder notice per unit in arrears, itemising what it owes as of a "
+            "date in the company's wording (reminder_wording in the config): an A4 PDF with one "
+            "sheet per unit, or the receipt printer's notices as text."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("--as-of", help="count to this date YYYY-MM-DD (default today)")
-    parser.add_argument("--format", choices=FORMATS, default="pdf", help="output format")
-    parser.add_argument("--out", help="file to write (required for pdf; stdout for text)")
-    parser.add_argument("--unit", action="append", help="this unit's room code (repeatable)")
-    parser.add_argument("--building", help="only this building")
-    parser.add_argument("--fee-item", help="only units owing this fee item code")
-    parser.add_argument("--bucket", choices=("d30", "d90", "d180", "over180"), help="age bucket")
-    parser.add_argument("--reason", help="reason code of the last follow-up ('none': never)")
+    parser.add_argument("--as-of", help=_("count to this date YYYY-MM-DD (default today)"))
+    parser.add_argument("--format", choices=FORMATS, default="pdf", help=_("output format"))
+    parser.add_argument("--out", help=_("file to write (required for pdf; stdout for text)"))
+    parser.add_argument("--unit", action="append", help=_("this unit's room code (repeatable)"))
+    parser.add_argument("--building", help=_("only this building"))
+    parser.add_argument("--fee-item", help=_("only units owing this fee item code"))
+    parser.add_argument("--bucket", choices=("d30", "d90", "d180", "over180"), help=_("age bucket"))
+    parser.add_argument("--reason", help=_("reason code of the last follow-up ('none': never)"))
     parser.add_argument("--sort", choices=("amount", "age"), default="amount")
     parser.set_defaults(func=run)
 

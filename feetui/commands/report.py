@@ -19,11 +19,15 @@ REPORT_MODULES: tuple[str, ...] = (
 
 def register(subparsers: Any) -> None:
     """Add the ``report`` command with one sub-command per report."""
+    from feetui.i18n import _
+
     parser = subparsers.add_parser(
         "report",
-        help="print or export a report",
-        description="Reports read from the counter's database: text on the screen, or CSV and "
-        "Excel files for finance.",
+        help=_("print or export a report"),
+        description=_(
+            "Reports read from the counter's database: text on the screen, or CSV and "
+            "Excel files for finance."
+        ),
     )
     reports = parser.add_subparsers(dest="report", required=True, metavar="REPORT")
     for name in REPORT_MODULES:

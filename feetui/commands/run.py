@@ -15,8 +15,9 @@ from pathlib import Path
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add ``run`` (also what ``feetui`` does with no command)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
-    parser = subparsers.add_parser("run", help="open the counter app (the default)")
+    parser = subparsers.add_parser("run", help=_("open the counter app (the default)"))
     add_global_options(parser)
     parser.set_defaults(func=run_app)
 

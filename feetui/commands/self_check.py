@@ -37,20 +37,24 @@ Check = Callable[[Settings, argparse.Namespace], Awaitable[str]]
 def register(subparsers: Any) -> None:
     """Add the ``self-check`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "self-check",
-        help="check that this installation works (database, screens, printing)",
-        description="Open the database and apply migrations, render the sign-in and lookup "
-        "screens headless, print a demo receipt to a file, draw a demo reminder notice as a PDF; "
-        "print OK or what failed.",
+        help=_("check that this installation works (database, screens, printing)"),
+        description=_(
+            "Open the database and apply migrations, render the sign-in and lookup "
+            "screens headless, print a demo receipt to a file, draw a demo reminder notice as a "
+            "PDF; print OK or what failed."
+        ),
     )
     add_global_options(parser)
     parser.add_argument(
-        "--receipt", help="keep the demo receipt's ESC/POS bytes in this file (default: discard)"
+        "--receipt", help=_("keep the demo receipt's ESC/POS bytes in this file (default: discard)")
     )
     parser.add_argument(
-        "--notice", help="keep the demo reminder notice (an A4 PDF) in this file (default: discard)"
+        "--notice",
+        help=_("keep the demo reminder notice (an A4 PDF) in this file (default: discard)"),
     )
     parser.set_defaults(func=run)
 

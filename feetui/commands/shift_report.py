@@ -33,35 +33,42 @@ _NUMBER = re.compile(r"^S(\d{8})-(\d{1,4})$")
 def register_report(reports: Any) -> None:
     """Add ``shift`` and ``daily`` to the ``report`` command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     shift = reports.add_parser(
         "shift",
-        help="the report of one shift",
-        description="Takings by fee item and payment method, receipts used, cash in and out, "
-        "expected and counted cash, settlement slips and the handover of one shift.",
+        help=_("the report of one shift"),
+        description=_(
+            "Takings by fee item and payment method, receipts used, cash in and out, "
+            "expected and counted cash, settlement slips and the handover of one shift."
+        ),
     )
-    shift.add_argument("--id", dest="shift", required=True, help="S20261123-01, N, or an id")
+    shift.add_argument("--id", dest="shift", required=True, help=_("S20261123-01, N, or an id"))
     daily = reports.add_parser(
         "daily",
-        help="the daily collection report of a business date",
-        description="The daily collection report: takings by fee item, payment method and "
-        "counter, payments, units served, voids, refunds and waivers of one business date.",
+        help=_("the daily collection report of a business date"),
+        description=_(
+            "The daily collection report: takings by fee item, payment method and "
+            "counter, payments, units served, voids, refunds and waivers of one business date."
+        ),
     )
-    daily.add_argument("--date", dest="day", required=True, help="business date YYYY-MM-DD")
+    daily.add_argument("--date", dest="day", required=True, help=_("business date YYYY-MM-DD"))
     daily.add_argument(
-        "--counter", action="store_true", help="this counter only (default: the whole site)"
+        "--counter", action="store_true", help=_("this counter only (default: the whole site)")
     )
     daily.add_argument(
         "--print",
         dest="print_it",
         action="store_true",
-        help="print it on the receipt printer (the configured one, or --printer URI); "
-        "with --out the table is written too",
+        help=_(
+            "print it on the receipt printer (the configured one, or --printer URI); "
+            "with --out the table is written too"
+        ),
     )
     for sub in (shift, daily):
         add_global_options(sub)
-        sub.add_argument("--format", choices=FORMATS, default="text", help="output format")
-        sub.add_argument("--out", help="file to write (required for xlsx; stdout otherwise)")
+        sub.add_argument("--format", choices=FORMATS, default="text", help=_("output format"))
+        sub.add_argument("--out", help=_("file to write (required for xlsx; stdout otherwise)"))
         sub.set_defaults(func=run)
 
 

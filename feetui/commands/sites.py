@@ -14,17 +14,18 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``sites`` sub-command with ``add`` and ``list`` (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
-        "sites", help="the site of a standalone counter (one site; HQ's on an enrolled counter)"
+        "sites", help=_("the site of a standalone counter (one site; HQ's on an enrolled counter)")
     )
     actions = parser.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="add the counter's site")
+    add = actions.add_parser("add", help=_("add the counter's site"))
     add_global_options(add)
-    add.add_argument("code", help="short site code, e.g. LJY")
-    add.add_argument("name", help="site name, e.g. 绿景苑")
+    add.add_argument("code", help=_("short site code, e.g. LJY"))
+    add.add_argument("name", help=_("site name, e.g. 绿景苑"))
     add.set_defaults(func=run_add)
-    show = actions.add_parser("list", help="list the sites the counter holds")
+    show = actions.add_parser("list", help=_("list the sites the counter holds"))
     add_global_options(show)
     show.set_defaults(func=run_list)
 

@@ -16,17 +16,20 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``sync`` sub-command (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
     parser = subparsers.add_parser(
         "sync",
-        help="push this counter's records to headquarters and pull changes",
-        description="Push the outbox to headquarters and pull master data and the other "
-        "counters' records, without opening the app.",
+        help=_("push this counter's records to headquarters and pull changes"),
+        description=_(
+            "Push the outbox to headquarters and pull master data and the other "
+            "counters' records, without opening the app."
+        ),
     )
     add_global_options(parser)
-    parser.add_argument("--once", action="store_true", help="one round, then exit")
+    parser.add_argument("--once", action="store_true", help=_("one round, then exit"))
     parser.add_argument(
-        "--clear-alarm", action="store_true", help="forget the integrity alarm, then sync"
+        "--clear-alarm", action="store_true", help=_("forget the integrity alarm, then sync")
     )
     parser.set_defaults(func=run)
 

@@ -18,17 +18,18 @@ ROLES = ("cashier", "supervisor", "admin")
 def register(subparsers: Any) -> None:
     """Add the ``users`` sub-command with ``add`` and ``disable`` (imports nothing heavy)."""
     from feetui.cli import add_global_options
+    from feetui.i18n import _
 
-    parser = subparsers.add_parser("users", help="add or disable users of a standalone counter")
+    parser = subparsers.add_parser("users", help=_("add or disable users of a standalone counter"))
     actions = parser.add_subparsers(dest="action", required=True)
-    add = actions.add_parser("add", help="add a user with a PIN")
+    add = actions.add_parser("add", help=_("add a user with a PIN"))
     add_global_options(add)
-    add.add_argument("code", help="the sign-in code, e.g. 1001")
-    add.add_argument("--name", required=True, help="the user's name")
+    add.add_argument("code", help=_("the sign-in code, e.g. 1001"))
+    add.add_argument("--name", required=True, help=_("the user's name"))
     add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    add.add_argument("--pin-stdin", action="store_true", help=_("read the PIN from standard input"))
     add.set_defaults(func=run_add)
-    disable = actions.add_parser("disable", help="stop a user from signing in")
+    disable = actions.add_parser("disable", help=_("stop a user from signing in"))
     add_global_options(disable)
     disable.add_argument("code")
     disable.set_defaults(func=run_disable)

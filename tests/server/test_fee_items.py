@@ -284,7 +284,7 @@ def test_fee_items_add_reads_figures_as_the_counter_does(
     assert main(["sites", "add", "LJY", "绿景苑", *db]) == 0
     with pytest.raises(SystemExit) as caught:
         main(["fee-items", "add", "--site", "LJY", "--code", "PF", "--name", "物业费", "--kind",
-              "area", "--rate-fen", figure, *db])  # fmt: skip
+              "area", "--rate-fen", figure, "--lang", "en_US", *db])  # fmt: skip
     assert caught.value.code == 2
     assert "--rate-fen takes a whole number" in capsys.readouterr().err
     with sqlite3.connect(path) as conn:
