@@ -166,3 +166,10 @@ def test_every_argparse_message_is_argparses_own_and_keeps_its_placeholders() ->
             assert sorted(re.findall(r"%\(\w+\)[sr]|%[sr]", translated)) == sorted(
                 re.findall(r"%\(\w+\)[sr]|%[sr]", message)
             ), (lang, message)
+
+
+def test_routed_argparse_passes_empty_and_absent_texts_through() -> None:
+    i18n.translate_argparse()
+    assert argparse._("") == ""  # not the catalog's header
+    assert argparse._(None) is None  # add_subparsers(title=...) without a description
+    assert argparse._("options") == "选项"
