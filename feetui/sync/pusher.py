@@ -16,7 +16,6 @@ The rules (RELIABILITY R5-R7, DESIGN "Sync"):
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -123,9 +122,21 @@ async def load_waiting(device_id: str, limit: int = MAX_BATCH) -> list[WireRecor
         size += len(payload_json.encode("utf-8")) + 400
         if records and size > BODY_BUDGET:
             break
-        payload = json.loads(payload_json)
-        records.append(WireRecord(device, seq, record_id, kind, payload, prev_hash, digest))
+        records.append(_stored(device, seq, record_id, kind, payload_json, prev_hash, digest))
     return records
+
+
+def _stored(
+    device: str, seq: int, record_id: str, kind: str, payload_json: str, prev_hash: str,
+    digest: str,
+) -> WireRecord:  # fmt: skip
+    """A journal entry as it travels: its payload parsed from the stored canonical text, which
+    is not written again (the wire carries the parsed payload; HQ hashes its own canonical text
+    of it, so an edited row still reaches HQ as a chain break)."""
+    return WireRecord.stored(
+        device_id=device, seq=seq, record_id=record_id, kind=kind, payload_json=payload_json,
+        prev_hash=prev_hash, hash=digest,
+    )  # fmt: skip
 
 
 async def push_outbox(
@@ -200,8 +211,7 @@ async def probe_ack(client: SyncClient, *, device_id: str, clock: Clock) -> bool
     _, rows = await connections.get("default").execute_query(_LAST_ACKED_SQL, [device_id])
     if not rows:
         return False
-    device, seq, record_id, kind, payload_json, prev_hash, digest = rows[0]
-    record = WireRecord(device, seq, record_id, kind, json.loads(payload_json), prev_hash, digest)
+    record = _stored(*rows[0])
     answer = await client.push(PushRequest(device_id, (record,)))
     _alarm, rewound = await _settle(answer, device_id=device_id, now=clock.now())
     return rewound
