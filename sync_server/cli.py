@@ -29,6 +29,25 @@ RULE_FLAGS = (
 )
 """A fee item's bill cycle and late-fee rule, as ``fee-items set`` takes them."""
 LANG_HELP = N_("language of the messages (SYNC_SERVER_LANGUAGE, zh_CN by default)")
+API_MESSAGES = (
+    N_("a site with code {code} exists"),
+    N_("a user with code {code} exists"),
+    N_("role must be one of {roles}"),
+    N_("HQ users need a password"),
+    N_("counter users need a PIN"),
+    N_("name at least one site for this user"),
+    N_("no site with code {site}"),
+    N_("the site has fee item {item}"),
+    N_("the site has no fee item {item}"),
+    N_("name at least one of {fields} to change"),
+    N_("provider must be wechat or alipay"),
+    N_("the gateway must be an http(s) URL"),
+    N_("missing setting {field}"),
+    N_("Alipay calls are signed RSA2"),
+    N_("{field} must be 1 to 600000 ms"),
+)
+"""The services' English error messages a command can meet, marked here so the catalogs hold
+them (the services answer HTTP in English and are not to depend on the catalogs)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,8 +222,22 @@ async def _with_errors(args: argparse.Namespace, settings: Settings) -> int:
     try:
         return await args.func(args, settings)
     except ApiError as error:
-        print(f"error: {error} ({error.code})", file=sys.stderr)
+        print(_("error: {reason} ({code})").format(reason=api_error_text(error), code=error.code),
+              file=sys.stderr)  # fmt: skip
         return 1
+
+
+def api_error_text(error: Any) -> str:
+    """An :class:`~sync_server.errors.ApiError` in the command line's language.
+
+    The HTTP API answers with the English text and a stable code (the counter words the code);
+    here the English id is looked up in the catalog, so the messages listed in
+    :data:`API_MESSAGES` read in the user's language and any other stays English.
+    """
+    try:
+        return _(error.message).format(**error.params)
+    except (KeyError, IndexError, ValueError):
+        return str(error)
 
 
 async def _open(settings: Settings) -> Any:
@@ -260,7 +293,10 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
         applied = await migrate(db, now=utc_now())
     finally:
         await db.close()
-    print(f"applied migrations: {applied}" if applied else "schema is current")
+    if applied:
+        print(_("applied migrations: {migrations}").format(migrations=applied))
+    else:
+        print(_("schema is current"))
     return 0
 
 
@@ -272,7 +308,7 @@ async def _bump_epoch(args: argparse.Namespace, settings: Settings) -> int:
         epoch = await bump_epoch(db)
     finally:
         await db.close()
-    print(f"new epoch: {epoch}")
+    print(_("new epoch: {epoch}").format(epoch=epoch))
     return 0
 
 
@@ -285,7 +321,7 @@ async def _sites_add(args: argparse.Namespace, settings: Settings) -> int:
         site_id = await add_site(db, code=args.code, name=args.name, now=utc_now())
     finally:
         await db.close()
-    print(f"site {args.code} added: {site_id}")
+    print(_("site {code} added: {id}").format(code=args.code, id=site_id))
     return 0
 
 
@@ -300,8 +336,10 @@ async def _enroll(args: argparse.Namespace, settings: Settings) -> int:
         )
     finally:
         await db.close()
-    print(f"enrolment code for {args.name} at {args.site}: {code}")
-    print(f"valid until {expires.isoformat(timespec='seconds')} (once)")
+    # Scripts take the code as the first line's last word, after its last ASCII colon.
+    print(_("enrolment code for {name} at {site}: {code}").format(
+        name=args.name, site=args.site, code=code))  # fmt: skip
+    print(_("valid until {time} (once)").format(time=expires.isoformat(timespec="seconds")))
     return 0
 
 
@@ -314,7 +352,10 @@ async def _revoke(args: argparse.Namespace, settings: Settings) -> int:
         done = await revoke_device(db, args.device, now=utc_now())
     finally:
         await db.close()
-    print(f"device {args.device} revoked" if done else f"no enrolled device {args.device}")
+    if done:
+        print(_("device {device} revoked").format(device=args.device))
+    else:
+        print(_("no enrolled device {device}").format(device=args.device))
     return 0 if done else 1
 
 
@@ -335,15 +376,16 @@ async def _users_add(args: argparse.Namespace, settings: Settings) -> int:
         name=args.name,
         role=args.role,
         sites=tuple(args.site),
-        password=_secret(args.password_stdin, "password: "),
-        pin=_secret(args.pin_stdin, "PIN: "),
+        password=_secret(args.password_stdin, _("password: ")),
+        pin=_secret(args.pin_stdin, _("PIN: ")),
     )
     db = await _open(settings)
     try:
         user_id = await add_user(db, user, now=utc_now())
     finally:
         await db.close()
-    print(f"user {args.code} ({args.role}) added: {user_id}")
+    print(_("user {code} ({role}) added: {id}").format(
+        code=args.code, role=args.role, id=user_id))  # fmt: skip
     return 0
 
 
@@ -356,7 +398,10 @@ async def _users_disable(args: argparse.Namespace, settings: Settings) -> int:
         done = await disable_user(db, code=args.code, now=utc_now())
     finally:
         await db.close()
-    print(f"user {args.code} disabled" if done else f"no active user {args.code}")
+    if done:
+        print(_("user {code} disabled").format(code=args.code))
+    else:
+        print(_("no active user {code}").format(code=args.code))
     return 0 if done else 1
 
 
@@ -375,7 +420,8 @@ async def _fee_items_add(args: argparse.Namespace, settings: Settings) -> int:
         item_id = await add_fee_item(db, item, now=utc_now())
     finally:
         await db.close()
-    print(f"fee item {args.code} added to {args.site}: {item_id}")
+    print(_("fee item {code} added to {site}: {id}").format(
+        code=args.code, site=args.site, id=item_id))  # fmt: skip
     return 0
 
 
@@ -405,7 +451,7 @@ async def _bill(args: argparse.Namespace, settings: Settings) -> int:
     from sync_server.services.billing import bill_period
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.period):
-        print("error: --period must be YYYY-MM", file=sys.stderr)
+        print(_("error: --period must be YYYY-MM"), file=sys.stderr)
         return 2
     db = await _open(settings)
     try:
@@ -414,10 +460,12 @@ async def _bill(args: argparse.Namespace, settings: Settings) -> int:
         await db.close()
     for run in runs:
         if run.already_billed:
-            print(f"{run.site} {run.period}: already billed, nothing done")
+            print(_("{site} {period}: already billed, nothing done").format(
+                site=run.site, period=run.period))  # fmt: skip
         else:
             total = Money(run.total_fen).yuan_text(grouping=True)
-            print(f"{run.site} {run.period}: {run.charges} charge(s), ¥{total}")
+            print(_("{site} {period}: {charges} charge(s), ¥{total}").format(
+                site=run.site, period=run.period, charges=run.charges, total=total))  # fmt: skip
     return 0
 
 
@@ -433,14 +481,14 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await db.close()
     if not report.ok:
-        print(f"nothing imported: {len(report.errors)} problem(s)", file=sys.stderr)
+        print(_("nothing imported: {count} problem(s)").format(count=len(report.errors)),
+              file=sys.stderr)  # fmt: skip
         for line in report.errors:
             print(f"  {line}", file=sys.stderr)
         return 1
-    print(
-        f"imported: {report.units_created} new unit(s), {report.units_updated} updated,"
-        f" {report.vehicles} plate(s)"
-    )
+    print(_("imported: {created} new unit(s), {updated} updated, {vehicles} plate(s)").format(
+        created=report.units_created, updated=report.units_updated,
+        vehicles=report.vehicles))  # fmt: skip
     return 0
 
 
@@ -459,21 +507,28 @@ async def _adopt(args: argparse.Namespace, settings: Settings) -> int:
         async with db.transaction() as tx:
             report = await adopt_counter(tx, data, now=utc_now())
     except AdoptError as error:
-        print(f"nothing adopted ({error.code}):", file=sys.stderr)
+        print(_("nothing adopted ({code}):").format(code=error.code), file=sys.stderr)
         for line in error.problems:
             print(f"  {line}", file=sys.stderr)
         return 1
     finally:
         await db.close()
     print(
-        f"site {report.site_code} adopted ({report.site_id}): {report.units} unit(s),"
-        f" {report.parties} party(ies), {report.vehicles} vehicle(s),"
-        f" {report.fee_items} fee item(s), {report.users} user(s), {report.charges} charge(s)"
-        f" in {report.bill_periods} billed month(s)"
-    )
+        _(
+            "site {code} adopted ({id}): {units} unit(s), {parties} party(ies),"
+            " {vehicles} vehicle(s), {fee_items} fee item(s), {users} user(s),"
+            " {charges} charge(s) in {months} billed month(s)"
+        ).format(
+            code=report.site_code, id=report.site_id, units=report.units,
+            parties=report.parties, vehicles=report.vehicles, fee_items=report.fee_items,
+            users=report.users, charges=report.charges, months=report.bill_periods,
+        )
+    )  # fmt: skip
     print(
-        f"counter {report.device_id}: its journal up to seq {report.history_seq} is history;"
-        f" enrol it with: sync-server enroll --site {report.site_code} --name NAME"
+        _(
+            "counter {device}: its journal up to seq {seq} is history;"
+            " enrol it with: sync-server enroll --site {code} --name NAME"
+        ).format(device=report.device_id, seq=report.history_seq, code=report.site_code)
     )
     return 0
 

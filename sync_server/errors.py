@@ -17,6 +17,8 @@ class ApiError(Exception):
 
     def __init__(self, status: int, code: str, message: str, /, **params: Any) -> None:
         super().__init__(message.format(**params) if params else message)
+        self.message = message
+        """The English message id, placeholders unfilled: the command line translates it."""
         self.status = status
         self.code = code
         self.params = params

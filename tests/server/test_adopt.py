@@ -201,12 +201,12 @@ def test_adopt_command_refuses_bad_files_with_a_clear_message(
         str(enrolled): ("counter_enrolled", "enrolled with a server already"),
     }
     for path, (code, words) in cases.items():
-        assert main(["adopt-counter", path, *db]) == 1
+        assert main(["--lang", "en_US", "adopt-counter", path, *db]) == 1
         out, err = capsys.readouterr()
         assert (out, f"nothing adopted ({code}):" in err, words in err) == ("", True, True), err
     with sqlite3.connect(tmp_path / "hq.sqlite3") as conn:
         assert conn.execute("SELECT count(*) FROM change_log").fetchone() == (0,)
-    assert main(["adopt-counter", str(counter_file), *db]) == 0
+    assert main(["--lang", "en_US", "adopt-counter", str(counter_file), *db]) == 0
     out, _ = capsys.readouterr()
     assert out.startswith("site DEMO01 adopted (") and "30 unit(s)" in out
     with sqlite3.connect(tmp_path / "hq.sqlite3") as conn:

@@ -19,6 +19,10 @@ def db_arg(tmp_path: Path) -> list[str]:
     return ["--db", f"sqlite:///{tmp_path / 'hq.sqlite3'}"]
 
 
+EN = ("--lang", "en_US")
+"""English on purpose: these tests read the lines' English wording."""
+
+
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -31,7 +35,7 @@ def test_commands_set_up_a_site_users_and_enrolment_codes(
     import io
 
     assert _run(capsys, "migrate", *db_arg)[0] == 0
-    assert "schema is current" in _run(capsys, "migrate", *db_arg)[1]
+    assert "schema is current" in _run(capsys, *EN, "migrate", *db_arg)[1]
     assert _run(capsys, "sites", "add", "LJY", "绿景苑", *db_arg)[0] == 0
     code, _, err = _run(capsys, "sites", "add", "LJY", "again", *db_arg)
     assert (code, "site_exists" in err) == (1, True)
@@ -42,13 +46,13 @@ def test_commands_set_up_a_site_users_and_enrolment_codes(
     args = ["users", "add", "c1", "--name", "C", "--role", "cashier", "--site", "LJY"]
     code, _, err = _run(capsys, *args, "--pin-stdin", *db_arg)
     assert code == 1 and "pin" in err.lower()
-    code, out, _ = _run(capsys, "enroll", "--site", "LJY", "--name", "window-1", *db_arg)
+    code, out, _ = _run(capsys, *EN, "enroll", "--site", "LJY", "--name", "window-1", *db_arg)
     assert code == 0 and "enrolment code" in out
     assert _run(capsys, "enroll", "--site", "NOPE", "--name", "w", *db_arg)[0] == 1
     assert _run(capsys, "users", "disable", "boss", *db_arg)[0] == 0
     assert _run(capsys, "users", "disable", "boss", *db_arg)[0] == 1
     assert _run(capsys, "revoke", "01900000-0000-7000-8000-000000000001", *db_arg)[0] == 1
-    assert "new epoch" in _run(capsys, "bump-epoch", *db_arg)[1]
+    assert "new epoch" in _run(capsys, *EN, "bump-epoch", *db_arg)[1]
 
 
 def test_import_units_reports_every_bad_row_and_imports_nothing(
@@ -75,9 +79,9 @@ def test_import_units_reports_every_bad_row_and_imports_nothing(
         "LJY,1-1-101,120,李四,,\n",
         encoding="utf-8-sig",
     )
-    code, out, _ = _run(capsys, "import-units", str(good), *db_arg)
+    code, out, _ = _run(capsys, *EN, "import-units", str(good), *db_arg)
     assert (code, out.strip()) == (0, "imported: 2 new unit(s), 0 updated, 2 plate(s)")
-    code, out, _ = _run(capsys, "import-units", str(good), *db_arg)
+    code, out, _ = _run(capsys, *EN, "import-units", str(good), *db_arg)
     assert out.strip() == "imported: 0 new unit(s), 2 updated, 2 plate(s)"
 
 
@@ -90,7 +94,7 @@ def test_import_units_reads_xlsx(db_arg: list[str], tmp_path: Path, capsys) -> N
     book.active.append(["LJY", "5-1-301", "66.6", "王五", "13900001111", None])
     path = tmp_path / "units.xlsx"
     book.save(path)
-    code, out, err = _run(capsys, "import-units", str(path), *db_arg)
+    code, out, err = _run(capsys, *EN, "import-units", str(path), *db_arg)
     assert code == 0, err
     assert "1 new unit(s)" in out
 
@@ -141,11 +145,11 @@ def test_bill_charges_each_period_once_from_fee_items_and_units(
         ["--code", "RB", "--name", "垃圾费", "--kind", "fixed", "--rate-fen", "1000"],
     ):  # fmt: skip
         assert _run(capsys, "fee-items", "add", "--site", "LJY", *args, *db_arg)[0] == 0
-    code, out, _ = _run(capsys, "bill", "--period", "2026-11", *db_arg)
+    code, out, _ = _run(capsys, *EN, "bill", "--period", "2026-11", *db_arg)
     # 89.50 m² × ¥2.50 = ¥223.75; 120.33 m² × ¥2.50 = ¥300.825 → ¥300.83 (half up);
     # one car × ¥150; two units × ¥10.
     assert (code, out.strip()) == (0, "LJY 2026-11: 5 charge(s), ¥694.58")
-    code, out, _ = _run(capsys, "bill", "--period", "2026-11", *db_arg)
+    code, out, _ = _run(capsys, *EN, "bill", "--period", "2026-11", *db_arg)
     assert out.strip() == "LJY 2026-11: already billed, nothing done"
     assert _run(capsys, "bill", "--period", "2026-13", *db_arg)[0] == 2
 

@@ -141,7 +141,9 @@ def test_a_company_with_one_window_from_nothing_bills_once_and_takes_a_payment(
             ("2026-11", 3, 82375)
         ]
     capsys.readouterr()
-    assert hq_main(["bill", "--period", "2026-11", "--db", f"sqlite:///{hq}"]) == 0
+    assert (
+        hq_main(["--lang", "en_US", "bill", "--period", "2026-11", "--db", f"sqlite:///{hq}"]) == 0
+    )
     assert "LJY 2026-11: already billed, nothing done" in capsys.readouterr().out
 
 
