@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from feetui import i18n
+from feetui import __version__, i18n
 from feetui.cli import main
 from feetui.config import Settings
 from feetui.core.errors import FeeError
@@ -50,6 +50,7 @@ def test_self_check_passes_prints_the_demo_receipt_and_leaves_the_counter_ledger
 
     out = capsys.readouterr().out
     assert code == 0, out
+    assert out.startswith(f"feetui {__version__} 自检 (source)\n")  # zh_CN, the kind kept
     assert out.rstrip().endswith("OK")
     assert set(lines(out).values()) == {"ok"}
     assert list(lines(out)) == ["resources", "database", "screens", "receipt", "notice"]
@@ -82,6 +83,7 @@ def test_self_check_reports_a_database_in_use_and_still_runs_the_other_checks(
     }
     assert "database_in_use" in out
     assert "FAILED: database, screens" in out
+    assert out.startswith(f"feetui {__version__} self-check (source)\n")
 
 
 async def test_resources_check_names_an_unknown_printer_profile(

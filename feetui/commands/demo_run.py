@@ -223,8 +223,9 @@ def _step(folder: DemoFolder, title: str, argv: list[str], lang: str) -> str:
 
     print(title, flush=True)
     done = subprocess.run(
-        argv, env=_child_env(lang), capture_output=True, text=True, encoding="utf-8", check=False
-    )
+        argv, env={**_child_env(lang), "SYNC_SERVER_LANGUAGE": lang}, capture_output=True,
+        text=True, encoding="utf-8", check=False,
+    )  # fmt: skip
     with folder.setup_log.open("a", encoding="utf-8") as log:
         log.write(f"$ {' '.join(argv[1:])}\n{done.stdout}{done.stderr}\n")
     if done.returncode != 0:

@@ -75,12 +75,14 @@ def run(args: argparse.Namespace) -> int:
     from feetui.cli import settings_from_args
 
     settings = settings_from_args(args)
-    frozen = getattr(sys, "frozen", False)
-    print(f"feetui {__version__} self-check ({'binary' if frozen else 'source'})", flush=True)
-    outcomes = asyncio.run(_run_all(settings, args))
-    failed = [outcome for outcome in outcomes if not outcome.passed]
     from feetui.i18n import _
 
+    # The kind, the status words and the last line's OK stay as they are: CI and scripts read them.
+    kind = "binary" if getattr(sys, "frozen", False) else "source"
+    print(_("feetui {version} self-check ({kind})").format(version=__version__, kind=kind),
+          flush=True)  # fmt: skip
+    outcomes = asyncio.run(_run_all(settings, args))
+    failed = [outcome for outcome in outcomes if not outcome.passed]
     if failed:
         print(_("FAILED: {names}").format(names=", ".join(o.name for o in failed)))
         return 1

@@ -84,6 +84,9 @@ def test_first_run_builds_adopts_enrols_and_pushes_then_stops_its_server(
     assert _count(counter, "SELECT count(*) FROM device WHERE sync_token <> ''") == 1
     for name in ("ready.json", "sync-server.log", "setup.log"):
         assert (folder / name).is_file(), name
+    # HQ's set-up commands spoke the demo's language too (their log is for the person running it).
+    log = (folder / "setup.log").read_text(encoding="utf-8")
+    assert "site DEMO01 adopted (" in log and "enrolment code for " in log, log
     assert _gone(_server_pid(out))
 
 
