@@ -45,6 +45,22 @@ API_MESSAGES = (
     N_("missing setting {field}"),
     N_("Alipay calls are signed RSA2"),
     N_("{field} must be 1 to 600000 ms"),
+    N_("{where}: {text!r} is not an amount"),
+    N_("{where}: {text!r} is not a time"),
+    N_("a WeChat bill is UTF-8 text"),
+    N_("not a WeChat Pay bill: the first row must start with 交易时间"),
+    N_("the WeChat bill has no column {column}"),
+    N_("the WeChat bill has no summary (总交易单数): is it cut short?"),
+    N_("{where}: unknown 交易状态 {status}"),
+    N_("the WeChat bill's summary row is missing"),
+    N_("the zip holds no 业务明细 CSV"),
+    N_("the zip file is damaged"),
+    N_("an Alipay bill is GBK text"),
+    N_("not an Alipay 业务明细 bill: no 支付宝交易号 header row"),
+    N_("the Alipay bill has no #{kind}合计 line: is it cut short?"),
+    N_("the Alipay bill has no column {column}"),
+    N_("{where}: unknown 业务类型 {kind}"),
+    N_("the bill has a line of {other}, not {day}"),
 )
 """The services' English error messages a command can meet, marked here so the catalogs hold
 them (the services answer HTTP in English and are not to depend on the catalogs)."""

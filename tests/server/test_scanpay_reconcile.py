@@ -260,3 +260,7 @@ async def test_the_command_line_configures_imports_and_reports(
     assert code == 2 and "YYYY-MM-DD" in err
     code, out, _ = await run("scanpay", "sweep")
     assert code == 0 and "已处理 0 笔" in out
+    (tmp_path / "not-a-bill.csv").write_text("hello\n", encoding="utf-8")
+    code, out, err = await run(*args[:-1], str(tmp_path / "not-a-bill.csv"))
+    assert (code, out) == (1, "")
+    assert err == "错误：不是微信支付账单：第一行必须以“交易时间”开头（bad_bill）\n"
