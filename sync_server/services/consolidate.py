@@ -284,16 +284,23 @@ def _is_fen(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-async def _drawer_at_hq(tx: Tx, head: DeviceHead, shift_id: str, day: Any) -> int | None:
-    """The shift's expected cash from what HQ holds (``core.shift.expected_cash``'s sum: float +
-    cash tenders net of change, voids' reversals and cash refunds of the shift + pay-ins −
-    pay-outs − deposits); ``None`` when HQ lacks the shift's open, whose record id is the shift."""
+async def _shift_open(tx: Tx, head: DeviceHead, shift_id: str) -> dict[str, Any] | None:
+    """The payload of the shift's open as HQ holds it (its record id is the shift), or ``None``
+    when HQ lacks it: a close is checked against HQ's copy only once HQ holds the whole shift."""
     opened = await tx.fetchval(
         "SELECT payload FROM journal WHERE record_id = ? AND device_id = ? AND kind = 'shift_open'",
         shift_id,
         head.device_id,
     )
-    opening = json.loads(opened).get("opening_float_fen") if opened is not None else None
+    return json.loads(opened) if opened is not None else None
+
+
+async def _drawer_at_hq(tx: Tx, head: DeviceHead, shift_id: str, day: Any) -> int | None:
+    """The shift's expected cash from what HQ holds (``core.shift.expected_cash``'s sum: float +
+    cash tenders net of change, voids' reversals and cash refunds of the shift + pay-ins −
+    pay-outs − deposits); ``None`` when HQ lacks the shift's open, whose record id is the shift."""
+    opened = await _shift_open(tx, head, shift_id)
+    opening = opened.get("opening_float_fen") if opened is not None else None
     if not _is_fen(opening) or not isinstance(day, str):
         return None
     cash = await tx.fetchval(
@@ -359,13 +366,7 @@ async def _methods_at_hq(
 ) -> dict[str, int] | None:
     """The shift's payment and void money lines summed per method (refunds left out, as the
     counter's totals leave them); ``None`` when HQ lacks the shift's open."""
-    opened = await tx.fetchval(
-        "SELECT count(*) FROM journal WHERE record_id = ? AND device_id = ?"
-        " AND kind = 'shift_open'",
-        shift_id,
-        head.device_id,
-    )
-    if not opened or not isinstance(day, str):
+    if await _shift_open(tx, head, shift_id) is None or not isinstance(day, str):
         return None
     rows = await tx.fetch(
         "SELECT method, coalesce(sum(amount_fen), 0) AS fen FROM money_lines"
