@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import socket
-import statistics
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ import uuid
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -329,10 +329,6 @@ async def bench(url: str, n: int, rounds: int, in_flight: int = 1) -> dict[str, 
     return out
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def _report(name: str, result: dict[str, Any]) -> None:
     one, four, same = result["one"], result["four"], result["raw_same"]
     raw, heap = result["raw"], result["raw_heap"]
@@ -342,18 +338,18 @@ def _report(name: str, result: dict[str, Any]) -> None:
         f"{o:,.0f} / {f:,.0f} / {s:,.0f} ({s / o:.2f}×, {s / f:.2f}×)"
         for o, f, s in zip(one, four, same, strict=True)
     )
-    ratio_one = _median([s / o for s, o in zip(same, one, strict=True)])
-    ratio_four = _median([s / f for s, f in zip(same, four, strict=True)])
+    ratio_one = median([s / o for s, o in zip(same, one, strict=True)])
+    ratio_four = median([s / f for s, f in zip(same, four, strict=True)])
     print(
-        f"{name}: median of {len(one)} rounds: one counter {_median(one):,.0f} rec/s, four"
-        f" counters {_median(four):,.0f} rec/s, raw same rows {_median(same):,.0f} rec/s;"
+        f"{name}: median of {len(one)} rounds: one counter {median(one):,.0f} rec/s, four"
+        f" counters {median(four):,.0f} rec/s, raw same rows {median(same):,.0f} rec/s;"
         f" same/one {ratio_one:.2f}×, same/four {ratio_four:.2f}×;"
-        f" server CPU {_median(result['cpu_us']):.0f} µs/record (one counter; main thread"
-        f" {_median(result['cpu_main_us']):.0f}, raw same rows {1e6 / _median(same):.0f} µs/record"
+        f" server CPU {median(result['cpu_us']):.0f} µs/record (one counter; main thread"
+        f" {median(result['cpu_main_us']):.0f}, raw same rows {1e6 / median(same):.0f} µs/record"
         f" wall); load {load}\n"
         f"  rounds (one / four / raw same rec/s): {by_round}\n"
         f"  raw same rows per round: {rows}\n"
-        f"  raw keyed journal {raw:,.0f} rec/s: raw/one {raw / _median(one):.2f}×;"
+        f"  raw keyed journal {raw:,.0f} rec/s: raw/one {raw / median(one):.2f}×;"
         f" raw heap journal {heap:,.0f} rec/s"
     )
 
