@@ -180,9 +180,8 @@ def _lines(payload: dict[str, Any], key: str, field: str) -> list[tuple[str, Any
 
 def payment(rows: Rows, record: WireRecord) -> None:
     """Tenders are money taken; allocations pay charges; the rest is prepaid credit."""
-    if "late_fee_charges" in record.payload:
-        for charge in children(record.payload, "late_fee_charges"):
-            add_charge(rows, charge, source="late_fee", created_at=created_at_of(record))
+    for charge in children(record.payload, "late_fee_charges"):
+        add_charge(rows, charge, source="late_fee", created_at=created_at_of(record))
     _reversible(rows, record, "payment")
 
 
